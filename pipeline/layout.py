@@ -1,0 +1,129 @@
+"""Where things live: years, societies, and the path of every file kind in a round."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+APPLICATION = "application"
+COMPLETION = "completion"
+DECISION = "decision"
+PANEL = "panel"
+ACCEPTANCE = "acceptance"
+SURVEY = "survey"
+SELECTION = "selection"
+SPOT_CHECK = "spot-check"
+PROGRAM = "program"
+SOCIETIES = "societies"
+PEOPLE = "people"
+TEMPLATE = "template"
+SUBMISSION_FILE = "submission-file"
+
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    (APPLICATION, re.compile(r"^submissions/(?P<year>\d{4})/(?P<society>[^/]+)/application\.yaml$")),
+    (COMPLETION, re.compile(r"^submissions/(?P<year>\d{4})/(?P<society>[^/]+)/completion\.yaml$")),
+    (SUBMISSION_FILE, re.compile(r"^submissions/(?P<year>\d{4})/(?P<society>[^/]+)/.+$")),
+    (DECISION, re.compile(r"^reviews/(?P<year>\d{4})/(?P<society>[^/]+)/decision\.yaml$")),
+    (PANEL, re.compile(r"^reviews/(?P<year>\d{4})/(?P<society>[^/]+)/panel/(?P<expert>[^/]+)\.yaml$")),
+    (ACCEPTANCE, re.compile(
+        r"^reviews/(?P<year>\d{4})/(?P<society>[^/]+)/acceptance/(?P<expert>[^/]+)\.yaml$")),
+    (SURVEY, re.compile(r"^reviews/(?P<year>\d{4})/(?P<society>[^/]+)/survey\.yaml$")),
+    (SELECTION, re.compile(r"^reviews/(?P<year>\d{4})/selection\.yaml$")),
+    (SPOT_CHECK, re.compile(r"^reviews/(?P<year>\d{4})/spot-check\.yaml$")),
+    (PROGRAM, re.compile(r"^config/program-(?P<year>\d{4})\.yaml$")),
+    (SOCIETIES, re.compile(r"^config/societies\.yaml$")),
+    (PEOPLE, re.compile(r"^config/people\.yaml$")),
+    (TEMPLATE, re.compile(r"^templates/(?P<name>[^/]+)\.docx$")),
+]
+
+
+@dataclass(frozen=True)
+class FileKind:
+    """What a repository path is, and which year / society / expert it belongs to."""
+
+    kind: str
+    year: int | None = None
+    society: str | None = None
+    expert: str | None = None
+
+
+def classify(relpath: str) -> FileKind | None:
+    """The kind of a path relative to the repository root (posix separators), or None."""
+    for kind, pattern in _PATTERNS:
+        match = pattern.match(relpath)
+        if match:
+            groups = match.groupdict()
+            year = int(groups["year"]) if "year" in groups else None
+            return FileKind(kind, year, groups.get("society"), groups.get("expert"))
+    return None
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Paths of one repository checkout."""
+
+    root: Path
+
+    @property
+    def config(self) -> Path:
+        return self.root / "config"
+
+    @property
+    def build(self) -> Path:
+        return self.root / "build"
+
+    @property
+    def templates(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def schemas_json(self) -> Path:
+        return self.root / "schemas" / "json"
+
+    def program(self, year: int) -> Path:
+        return self.config / f"program-{year}.yaml"
+
+    @property
+    def societies(self) -> Path:
+        return self.config / "societies.yaml"
+
+    @property
+    def people(self) -> Path:
+        return self.config / "people.yaml"
+
+    def submission_dir(self, year: int, society: str) -> Path:
+        return self.root / "submissions" / str(year) / society
+
+    def application(self, year: int, society: str) -> Path:
+        return self.submission_dir(year, society) / "application.yaml"
+
+    def review_dir(self, year: int, society: str) -> Path:
+        return self.root / "reviews" / str(year) / society
+
+    def output_dir(self, year: int, society: str) -> Path:
+        return self.build / str(year) / society
+
+    def rel(self, path: Path) -> str:
+        """A path as users see it in messages: relative to the root when inside it."""
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return str(path)
+
+    def applications(self) -> list[Path]:
+        """Every application.yaml in the tree, sorted by year then society."""
+        return sorted((self.root / "submissions").glob("*/*/application.yaml"))
+
+    def years(self) -> list[int]:
+        found = {int(p.stem.split("-")[1]) for p in self.config.glob("program-*.yaml")
+                 if p.stem.split("-")[1].isdigit()}
+        return sorted(found)
+
+
+def find_root(start: Path) -> Path:
+    """The repository root: the nearest folder upward holding config/ and submissions/."""
+    for folder in [start.resolve(), *start.resolve().parents]:
+        if (folder / "config").is_dir() and (folder / "submissions").is_dir():
+            return folder
+    return start.resolve()

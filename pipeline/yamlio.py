@@ -1,0 +1,302 @@
+"""The only YAML user: safe loading for hand-typed files, every value kept as text with its mark.
+
+Files are parsed into libyaml *events* (the C parser) and built into plain dicts, lists, strings
+and None here, so nothing is converted behind the user's back (`02787654321`, `no`, `2022-05-10`
+stay text for the schema to judge) and each value keeps the line and column it was typed at.
+Aliases, anchors, tags, merge keys, duplicate keys, deep nesting, oversized, binary and non-UTF-8
+files are refused with a Chinese message pointing at the place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pipeline.errors import Problem, QianghuiError
+
+try:
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - wheels ship libyaml; plain Python is the fallback
+    _Loader = yaml.SafeLoader
+
+MAX_BYTES = 1024 * 1024
+MAX_DEPTH = 12
+NULLS = {"", "~", "null", "Null", "NULL"}
+# What Word cannot hold: C0 controls but tab/newline/CR, DEL, C1 controls, lone surrogates.
+_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+Loc = tuple[str | int, ...]
+Mark = tuple[int, int]
+
+
+@dataclass
+class Document:
+    """A loaded YAML file: plain data plus the line/column of every value and key."""
+
+    path: str
+    data: Any
+    sha256: str
+    marks: dict[Loc, Mark] = field(default_factory=dict)
+    key_marks: dict[Loc, Mark] = field(default_factory=dict)
+
+    def locate(self, loc: Loc, *, key: bool = False) -> Mark:
+        """Line and column of `loc`, or of its nearest ancestor that exists (a missing field)."""
+        while True:
+            if key and loc in self.key_marks:
+                return self.key_marks[loc]
+            if loc in self.marks:
+                return self.marks[loc]
+            if loc in self.key_marks:
+                return self.key_marks[loc]
+            if not loc:
+                return (1, 1)
+            loc = loc[:-1]
+
+
+class YamlError(QianghuiError):
+    """A file that cannot be read as the YAML we accept."""
+
+    def __init__(self, path: str, line: int, column: int, code: str, message: str) -> None:
+        problem = Problem(path, line, column, "", code, message)
+        super().__init__(problem.format(), [problem])
+        self.problem = problem
+
+
+def load_file(path: Path, display: str | None = None) -> Document:
+    """Read and parse one file; every failure becomes a YamlError naming the file."""
+    name = display or str(path)
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise _too_big(name, path.stat().st_size)
+        raw = path.read_bytes()
+    except FileNotFoundError as e:
+        raise YamlError(name, 0, 0, "file-missing", "文件不存在（可能刚被删除或移动）") from e
+    except IsADirectoryError as e:
+        raise YamlError(name, 0, 0, "file-is-dir", "这是一个文件夹，不是 YAML 文件") from e
+    except OSError as e:
+        raise YamlError(name, 0, 0, "file-unreadable", f"无法读取文件：{e.strerror}") from e
+    return load_bytes(raw, name)
+
+
+def load_bytes(raw: bytes, path: str) -> Document:
+    """Parse bytes into a Document (see the module docstring for what is refused)."""
+    if len(raw) > MAX_BYTES:
+        raise _too_big(path, len(raw))
+    text = decode(raw, path)
+    builder = _Builder(path)
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            builder.feed(event)
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        message = translate_syntax(e, _char_at(text, mark))
+        raise YamlError(path, line, col, "yaml-syntax", message) from e
+    except yaml.YAMLError as e:
+        raise YamlError(path, 0, 0, "yaml-syntax", f"YAML 语法错误：{e}") from e
+    return Document(path, builder.root, hashlib.sha256(raw).hexdigest(),
+                    builder.marks, builder.key_marks)
+
+
+def _too_big(path: str, size: int) -> YamlError:
+    return YamlError(path, 0, 0, "file-too-large",
+                     f"文件过大（{size / 1024 / 1024:.1f} MB），表单文件不能超过 {MAX_BYTES // 1024} KB；"
+                     "照片、附件请作为单独文件引用")
+
+
+def decode(raw: bytes, path: str) -> str:
+    """UTF-8 (with or without BOM) only; other encodings get instructions, never garbled text."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(raw):
+        raise YamlError(path, 1, 1, "encoding-utf16",
+                        "文件是 UTF-16 编码（Windows 记事本的“Unicode”）。" + _RESAVE)
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    if b"\x00" in raw:
+        raise YamlError(path, 1, 1, "binary-file", "这不是文本文件（含有二进制内容），请检查是否选错了文件")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw.count(b"\n", 0, e.start) + 1
+        column = e.start - (raw.rfind(b"\n", 0, e.start) + 1) + 1
+        raise YamlError(path, line, column, *_non_utf8(raw)) from e
+
+
+_RESAVE = ("请用编辑器另存为 UTF-8 编码：记事本选“另存为 → 编码：UTF-8”，"
+           "VS Code 点右下角编码 →“通过编码保存”→ UTF-8，WPS 选“另存为 → 编码 → UTF-8”。")
+
+
+def _non_utf8(raw: bytes) -> tuple[str, str]:
+    try:
+        raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return "binary-file", "这不是 UTF-8 文本文件，可能是二进制文件或编码损坏。" + _RESAVE
+    return "encoding-gbk", "文件是 GBK/GB18030 编码保存的，不是 UTF-8。" + _RESAVE
+
+
+def _looks_utf16(raw: bytes) -> bool:
+    sample = raw[:200]
+    return len(sample) >= 4 and (sample[1::2].count(0) > len(sample) // 4
+                                 or sample[0::2].count(0) > len(sample) // 4)
+
+
+_SYNTAX = [
+    ("found character '\\t'", "不能用 Tab 键缩进或分隔，请全部改用空格"),
+    ("found a tab character", "不能用 Tab 键缩进或分隔，请全部改用空格"),
+    ("mapping values are not allowed", "此处不能出现“: ”；值里含有冒号时，请给整个值加上引号"),
+    ("could not find expected ':'", "缺少“:”，或上一行的引号没有闭合"),
+    ("did not find expected key", "缩进不一致：同一层的字段必须左对齐"),
+    ("did not find expected '-' indicator", "列表缩进不一致：同一列表的“- ”必须左对齐"),
+    ("expected <block end>", "缩进不一致：同一层的字段必须左对齐"),
+    ("found unexpected end of stream", "文件意外结束：引号或括号没有闭合"),
+    ("found unknown escape character", "双引号里有无效的转义符“\\”；请改用单引号，或写成“\\\\”"),
+    ("control characters are not allowed", "文件含有不可见的控制字符，请删除后再保存"),
+    ("special characters are not allowed", "文件含有不可见的控制字符，请删除后再保存"),
+    ("found undefined alias", "不支持别名（*名称），请把内容直接写出来"),
+    ("found undefined tag handle", "不支持 YAML 标签（! 开头），请删除"),
+    ("did not find expected node content", "此处缺少内容，或有多余的符号"),
+    ("found unexpected ':'", "冒号位置不对；值里含有冒号时，请给整个值加上引号"),
+    ("found character that cannot start any token", "此处的字符不能出现在值的开头（如 @ 或 `），请给整个值加上引号"),
+    ("did not find expected comment or line break", "引号闭合后还有多余的文字；请把整个值放在一对引号里"),
+    ("did not find expected ',' or ']'", "方括号列表 [...] 没有正确闭合，或缺少逗号"),
+    ("did not find expected ',' or '}'", "花括号 {...} 没有正确闭合，或缺少逗号"),
+]
+
+
+def _char_at(text: str, mark: Any) -> str:
+    if mark is None:
+        return ""
+    lines = text.splitlines()
+    if mark.line >= len(lines) or mark.column >= len(lines[mark.line]):
+        return ""
+    return lines[mark.line][mark.column]
+
+
+def translate_syntax(e: yaml.MarkedYAMLError, char: str = "") -> str:
+    """A Chinese explanation of a libyaml error (the English original kept for unknown ones)."""
+    text = f"{e.context or ''} {e.problem or ''}"
+    if char == "\t":
+        text = "found character '\\t'"
+    for needle, message in _SYNTAX:
+        if needle in text:
+            return f"YAML 语法错误：{message}"
+    return f"YAML 语法错误：{(e.problem or str(e)).strip()}"
+
+
+class _Frame:
+    def __init__(self, loc: Loc, value: dict[str, Any] | list[Any]) -> None:
+        self.loc = loc
+        self.value = value
+        self.key: str | None = None
+        self.key_line: dict[str, int] = {}
+
+
+class _Builder:
+    """Turns a stream of parser events into plain data with marks."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.root: Any = None
+        self.stack: list[_Frame] = []
+        self.documents = 0
+        self.marks: dict[Loc, Mark] = {}
+        self.key_marks: dict[Loc, Mark] = {}
+
+    def fail(self, event: Any, code: str, message: str) -> YamlError:
+        mark = event.start_mark
+        return YamlError(self.path, mark.line + 1, mark.column + 1, code, message)
+
+    def feed(self, event: Any) -> None:
+        if isinstance(event, yaml.DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                raise self.fail(event, "multiple-documents", "一个文件只能有一个 YAML 文档（请删除“---”分隔的其余部分）")
+        elif isinstance(event, yaml.AliasEvent):
+            raise self.fail(event, "yaml-alias", "不支持别名（*名称）；请把内容直接写出来")
+        elif isinstance(event, yaml.ScalarEvent):
+            self.scalar(event)
+        elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            self.start(event)
+        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            self.stack.pop()
+
+    def check_node(self, event: Any) -> None:
+        if event.anchor is not None:
+            raise self.fail(event, "yaml-anchor", f"不支持锚点（&{event.anchor}）；请把内容直接写出来")
+        if event.tag is not None and event.tag != "!":
+            raise self.fail(event, "yaml-tag", f"不支持 YAML 标签（{event.tag}），请删除")
+
+    def scalar(self, event: yaml.ScalarEvent) -> None:
+        self.check_node(event)
+        plain = event.implicit[0]
+        value: str | None = None if plain and event.value in NULLS else event.value
+        if value is not None:
+            bad = _BAD_CHARS.search(value)
+            if bad:
+                raise self.fail(event, "bad-character",
+                                f"含有 Word 无法保存的字符（U+{ord(bad.group()):04X}），请删除")
+        top = self.stack[-1] if self.stack else None
+        if isinstance(top, _Frame) and isinstance(top.value, dict) and top.key is None:
+            self.key(top, event, value)
+        else:
+            self.place(event, value, container=False)
+
+    def key(self, frame: _Frame, event: yaml.ScalarEvent, value: str | None) -> None:
+        if value is None:
+            raise self.fail(event, "empty-key", "字段名不能为空")
+        if value == "<<" and event.implicit[0]:
+            raise self.fail(event, "yaml-merge", "不支持合并键（<<）；请把字段直接写出来")
+        line = event.start_mark.line + 1
+        if value in frame.key_line:
+            raise self.fail(event, "duplicate-key",
+                            f"字段「{value}」重复：第 {frame.key_line[value]} 行和第 {line} 行都写了它，"
+                            "请删除其中一个")
+        frame.key_line[value] = line
+        frame.key = value
+        self.key_marks[(*frame.loc, value)] = (line, event.start_mark.column + 1)
+
+    def place(self, event: Any, value: Any, *, container: bool) -> Loc:
+        mark = (event.start_mark.line + 1, event.start_mark.column + 1)
+        if not self.stack:
+            self.root = value
+            loc: Loc = ()
+        else:
+            top = self.stack[-1]
+            if isinstance(top.value, dict):
+                if top.key is None:
+                    raise self.fail(event, "complex-key", "字段名必须是简单的文字")
+                loc = (*top.loc, top.key)
+                top.value[top.key] = value
+                top.key = None
+            else:
+                loc = (*top.loc, len(top.value))
+                top.value.append(value)
+        if not (container and loc in self.key_marks):
+            self.marks[loc] = mark
+        return loc
+
+    def start(self, event: Any) -> None:
+        self.check_node(event)
+        if len(self.stack) >= MAX_DEPTH:
+            raise self.fail(event, "too-deep", f"嵌套层数过多（超过 {MAX_DEPTH} 层）")
+        value: dict[str, Any] | list[Any] = (
+            {} if isinstance(event, yaml.MappingStartEvent) else [])
+        loc = self.place(event, value, container=True)
+        self.stack.append(_Frame(loc, value))
+
+
+def iter_scalars(data: Any, loc: Loc = ()) -> Iterator[tuple[Loc, Any]]:
+    """Every leaf of loaded data with its location (used by reporters and tests)."""
+    if isinstance(data, dict):
+        for k, v in data.items():
+            yield from iter_scalars(v, (*loc, k))
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            yield from iter_scalars(v, (*loc, i))
+    else:
+        yield loc, data

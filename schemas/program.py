@@ -1,0 +1,59 @@
+"""The year's call for projects (config/program-<年度>.yaml)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import Field
+
+from schemas.types import (Form, Identifier, Moment, Money, MidText, ShortText, Year, YesNo,
+                           field)
+
+Score = Annotated[Decimal, Field(ge=0, max_digits=6, decimal_places=2)]
+
+
+class RubricItem(Form):
+    name: ShortText = field("指标")
+    max: Score = field("分值")
+    note: MidText = field("内容说明")
+
+
+class Band(Form):
+    grade: ShortText = field("等级")
+    floor: Score = field("下限", "得分不低于此值即为该等级")
+
+
+class Extension(Form):
+    society: Identifier = field("学会")
+    deadline: Moment = field("截止时间")
+    reason: MidText | None = field("理由", default=None)
+
+
+class Program(Form):
+    """年度申报通知: deadline, quota, amount, categories, rubrics, grades, audit rate."""
+
+    year: Year = field("年度")
+    title: ShortText = field("名称")
+    organizer: ShortText = field("主办")
+    deadline: Moment = field("截止时间")
+    quota: int = field("资助数量", gt=0, le=10000)
+    amount: Money = field("资助金额", "每个项目的资助金额（元）")
+    categories: dict[ShortText, list[ShortText]] = field("类别", "申请资助类别及其项目形式")
+    panel_rubric: list[RubricItem] = field("立项评分表", min_length=1)
+    acceptance_rubric: list[RubricItem] = field("考核表", min_length=1)
+    bands: list[Band] = field("等级", min_length=1)
+    pass_line: Score = field("合格线")
+    trim_at: int = field("去掉最高最低分人数", default=5, ge=3)
+    audit_rate: Annotated[Decimal, Field(gt=0, le=1)] = field("抽查比例")
+    extensions: list[Extension] = field("延期", default_factory=list)
+    signed: YesNo = field("需要签名", default=False)
+    rules_from: ShortText | None = field("规则起始", "自该提交或标签之后按权限规则检查", default=None)
+    closed: YesNo = field("已结束", "是：未入选的申报为“未立项”", default=False)
+
+    def deadline_for(self, society: str) -> Moment:
+        """The deadline that applies to one society (its extension, if granted)."""
+        for ext in self.extensions:
+            if ext.society == society:
+                return ext.deadline
+        return self.deadline

@@ -1,0 +1,64 @@
+"""学会名录 (config/societies.yaml) and the people who may act (config/people.yaml)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BeforeValidator, model_validator
+from pydantic_core import PydanticCustomError
+
+from schemas.types import Email, Form, Identifier, ShortText, Year, YesNo, field
+
+Inspection = Literal["合格", "基本合格", "不合格", "未参检"]
+Role = Literal["学会用户", "管理员", "专家", "维护者"]
+
+
+class PastProject(Form):
+    year: Year = field("年度")
+    name: ShortText = field("项目名称")
+    accepted: YesNo = field("验收通过")
+
+
+class Society(Form):
+    id: Identifier = field("id", "小写字母、数字和连字符，如 hbjx；也是申报文件夹名")
+    name: ShortText = field("学会名称")
+    org_name: ShortText = field("党组织名称")
+    inspections: dict[Year, Inspection] = field("年检", "各年度年检结果", default_factory=dict)
+    past: list[PastProject] = field("往年项目", "往年“党建强会”项目及是否验收通过",
+                                    default_factory=list)
+
+
+class Registry(Form):
+    societies: list[Society] = field("学会")
+
+    def get(self, society_id: str) -> Society | None:
+        return next((s for s in self.societies if s.id == society_id), None)
+
+
+def _as_list(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
+
+
+class Person(Form):
+    id: Identifier = field("id")
+    name: ShortText = field("姓名")
+    role: Role = field("角色")
+    societies: Annotated[list[Identifier], BeforeValidator(_as_list)] = field(
+        "学会", "学会用户：所属学会；专家：本人所在的学会（回避评审）", default_factory=list)
+    emails: list[Email] = field("邮箱", "git 提交使用的作者邮箱", min_length=1)
+    keys: list[str] = field("公钥", "SSH 签名公钥（ssh-ed25519 …）", default_factory=list)
+    enabled: YesNo = field("启用", default=True)
+
+    @model_validator(mode="after")
+    def _one_society_for_users(self) -> Person:
+        if self.role == "学会用户" and len(self.societies) != 1:
+            raise PydanticCustomError("society_user", "学会用户必须且只能属于一个学会（字段“学会”）")
+        return self
+
+
+class People(Form):
+    people: list[Person] = field("人员")
+
+    def by_email(self, email: str) -> Person | None:
+        wanted = email.strip().lower()
+        return next((p for p in self.people if wanted in (e.lower() for e in p.emails)), None)

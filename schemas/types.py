@@ -1,0 +1,133 @@
+"""Field types shared by every form: text, money, dates, phone, e-mail, yes/no, file paths.
+
+Every value arrives as text (see pipeline.yamlio); these types convert and judge it, raising
+errors whose messages are already Chinese.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, timezone
+from decimal import Decimal
+from pathlib import PurePosixPath
+from typing import Annotated, Any
+
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field,
+                      StringConstraints, WithJsonSchema)
+from pydantic_core import PydanticCustomError
+
+BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
+
+
+class Form(BaseModel):
+    """Base of every YAML form: Chinese keys as aliases, unknown keys refused."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, str_strip_whitespace=True,
+                              frozen=True)
+
+
+def field(alias: str, description: str = "", **kw: Any) -> Any:
+    """A model field whose YAML key (and JSON Schema title) is the Chinese `alias`."""
+    return Field(alias=alias, title=alias, description=description or None, **kw)
+
+
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+MidText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
+Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]
+Money = Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=2),
+                  WithJsonSchema({"type": ["number", "string"], "exclusiveMinimum": 0})]
+Year = Annotated[int, Field(ge=2000, le=2100)]
+
+
+def _yes_no(value: Any) -> Any:
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in {"是", "true", "yes", "y"}:
+            return True
+        if text in {"否", "false", "no", "n"}:
+            return False
+        raise PydanticCustomError("yes_no", "应填“是”或“否”")
+    return value
+
+
+YesNo = Annotated[bool, BeforeValidator(_yes_no), WithJsonSchema({"enum": ["是", "否"]})]
+
+
+def _phone(value: str) -> str:
+    import phonenumbers
+
+    try:
+        number = phonenumbers.parse(value, "CN")
+    except phonenumbers.NumberParseException:
+        number = None
+    kinds = {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE,
+             phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}
+    if number is None or not phonenumbers.is_valid_number(number) \
+            or phonenumbers.number_type(number) not in kinds:
+        raise PydanticCustomError(
+            "phone_invalid", "「{value}」不是有效的手机号或固定电话（固话请带区号，如 027-87654321）",
+            {"value": value})
+    return value
+
+
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30),
+                  AfterValidator(_phone),
+                  WithJsonSchema({"type": ["string", "integer"],
+                                  "description": "手机号或带区号的固定电话，如 027-87654321"})]
+
+
+def _email(value: str) -> str:
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        validate_email(value, check_deliverability=False)
+    except EmailNotValidError as e:
+        raise PydanticCustomError("email_invalid", "「{value}」不是有效的电子邮箱地址",
+                                  {"value": value}) from e
+    return value
+
+
+Email = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=254),
+                  AfterValidator(_email)]
+
+
+def _date_text(value: Any) -> Any:
+    if isinstance(value, str) and value.strip() and not _ISO_DATE(value.strip()):
+        raise PydanticCustomError("date_format", "日期应写成 YYYY-MM-DD，如 2022-05-10")
+    return value
+
+
+def _ISO_DATE(text: str) -> bool:
+    parts = text.split("-")
+    return len(parts) == 3 and len(parts[0]) == 4 and all(p.isdigit() for p in parts)
+
+
+Date = Annotated[date, BeforeValidator(_date_text)]
+
+
+def _beijing(value: Any) -> Any:
+    if isinstance(value, str) and _ISO_DATE(value.strip()):
+        return datetime.combine(date.fromisoformat(value.strip()), time(23, 59, 59), BEIJING)
+    return value
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=BEIJING)
+
+
+Moment = Annotated[datetime, BeforeValidator(_beijing), AfterValidator(_aware),
+                   WithJsonSchema({"type": "string", "description":
+                                   "日期时间，如 2022-05-12 23:59:59+08:00；只写日期表示当天 24 时前"})]
+
+
+def _relative_path(value: str) -> str:
+    path = PurePosixPath(value.replace("\\", "/"))
+    if path.is_absolute() or ":" in value or ".." in path.parts:
+        raise PydanticCustomError(
+            "path_outside", "文件路径「{value}」必须是本申报文件夹内的相对路径（如 files/盖章页.jpg），"
+            "不能以 / 开头，也不能含有 ..", {"value": value})
+    return value
+
+
+FileRef = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255),
+                    AfterValidator(_relative_path)]
