@@ -1,0 +1,53 @@
+"""Output: problems as text or JSON, project lists as table, CSV or JSON."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from pipeline.errors import Problem
+
+
+def problems_text(problems: Sequence[Problem], summary: str) -> str:
+    """One `path:line:col: 消息 (字段)` line per problem, then the summary line."""
+    lines = [p.format() for p in problems]
+    return "\n".join([*lines, summary])
+
+
+def problems_json(problems: Sequence[Problem]) -> str:
+    """A JSON list of {path, line, column, field, code, message}."""
+    return json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2)
+
+
+PROBLEM_FORMATS = {"text": problems_text, "json": lambda problems, _summary: problems_json(problems)}
+
+
+def table(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
+    """A terminal table aligned for Chinese text."""
+    from tabulate import tabulate
+
+    if not rows:
+        return "（没有符合条件的项目）"
+    return tabulate([[row.get(c, "") for c in columns] for row in rows], headers=list(columns),
+                    tablefmt="simple", disable_numparse=True)
+
+
+def as_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
+    """CSV with a BOM-less header row; opens in Excel when saved as UTF-8 with BOM by the CLI."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(columns), extrasaction="ignore",
+                            lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def as_json(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
+    return json.dumps([{c: row.get(c) for c in columns} for row in rows], ensure_ascii=False,
+                      indent=2, default=str)
+
+
+LIST_FORMATS = {"table": table, "csv": as_csv, "json": as_json}

@@ -1,0 +1,140 @@
+"""The orchestrator shared by the CLI, make and the watcher: validate → status → render.
+
+`run` takes what changed (or nothing: the whole tree) and does only the work it affects.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pipeline import documents, layout
+from pipeline.cache import Manifest, input_key
+from pipeline.errors import Problem, QianghuiError
+from pipeline.layout import Layout
+from pipeline.projects import Project, build_projects
+from pipeline.validate import Config, ValidationResult, load_config, validate_paths
+
+APPLICATION_TEMPLATE = "申报表.docx"
+
+
+@dataclass
+class RunResult:
+    """What one run checked, derived and wrote."""
+
+    validation: ValidationResult
+    projects: list[Project]
+    written: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    render_problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.validation.problems + self.render_problems
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.problems else 0
+
+
+@dataclass(frozen=True)
+class Job:
+    """One document to render: template, context, output path."""
+
+    template: Path
+    context: dict[str, Any]
+    output: Path
+
+
+def run(lay: Layout, *, societies: Iterable[tuple[int, str]] | None = None, render: bool = True,
+        today: date | None = None) -> RunResult:
+    """Validate, derive status and (optionally) render — for all projects or the ones named."""
+    config = load_config(lay)
+    targets = None
+    if societies is not None:
+        targets = [lay.application(y, s) for y, s in societies]
+        targets = [t for t in targets if t.exists()]
+    validation = validate_paths(lay, targets, today=today, config=config)
+    projects = build_projects(validation, config)
+    result = RunResult(validation, projects)
+    if render:
+        render_jobs(lay, plan_documents(lay, projects, config), result)
+    write_status(lay, projects, full=societies is None)
+    return result
+
+
+def plan_documents(lay: Layout, projects: list[Project], config: Config) -> list[Job]:
+    """The documents each project has earned: a 申报表 for every valid submitted application."""
+    template = lay.templates / APPLICATION_TEMPLATE
+    jobs = []
+    for project in projects:
+        app = project.model
+        if app is None or app.state != "已提交" or project.application.problems:
+            continue
+        context = documents.application_context(app, project.society_name)
+        output = lay.output_dir(project.year, project.society) / "申报表.docx"
+        jobs.append(Job(template, context, output))
+        project.documents.append(lay.rel(output))
+    return jobs
+
+
+def render_jobs(lay: Layout, jobs: list[Job], result: RunResult) -> None:
+    """Render what is stale; a failing document becomes a problem, never a crash."""
+    from pipeline import render
+
+    manifest = Manifest(lay.build / ".manifest.json")
+    for job in jobs:
+        rel = lay.rel(job.output)
+        try:
+            key = input_key(job.template, job.context)
+            if manifest.fresh(job.output, key):
+                result.unchanged.append(rel)
+                continue
+            data = render.render_bytes(job.template, job.context)
+            render.write_atomic(job.output, data)
+        except (QianghuiError, OSError) as e:
+            message = e.message if isinstance(e, QianghuiError) else f"无法写入：{e}"
+            result.render_problems.append(Problem(lay.rel(job.template), 0, 0, "", "render-failed",
+                                                  f"生成 {rel} 失败：{message}"))
+            continue
+        manifest.record(job.output, key)
+        result.written.append(rel)
+    manifest.save()
+
+
+def write_status(lay: Layout, projects: list[Project], *, full: bool) -> None:
+    """build/status.json: every project's status, problems and documents (merged on partial runs)."""
+    path = lay.build / "status.json"
+    entries: dict[str, Any] = {}
+    if not full and path.exists():
+        try:
+            entries = json.loads(path.read_text(encoding="utf-8")).get("projects", {})
+        except (OSError, ValueError, AttributeError):
+            entries = {}
+    for p in projects:
+        entries[f"{p.year}/{p.society}"] = {
+            "学会": p.society, "学会名称": p.society_name, "年度": p.year, "状态": p.status,
+            "错误": [pr.format() for pr in p.application.problems] + list(p.violations),
+            "文档": p.documents}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"projects": dict(sorted(entries.items()))}, ensure_ascii=False,
+                              indent=2), encoding="utf-8")
+    tmp.replace(path)
+
+
+def affected(lay: Layout, changed: Iterable[Path]) -> set[tuple[int, str]] | None:
+    """The projects a set of changed files affects; None means the whole tree."""
+    found: set[tuple[int, str]] = set()
+    for path in changed:
+        kind = layout.classify(lay.rel(path))
+        if kind is None:
+            continue
+        if kind.society is None or kind.year is None:
+            return None
+        found.add((kind.year, kind.society))
+    return found

@@ -1,0 +1,92 @@
+"""`qianghui new`: a commented application form for a society to fill in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.errors import QianghuiError
+from pipeline.layout import Layout
+from schemas.registry import Society
+
+TEMPLATE = """\
+# yaml-language-server: $schema=../../../schemas/json/application.schema.json
+# “党建强会计划”之阵地建设与特色活动项目申报表 —— {name}
+#
+# 填写说明：
+# - 冒号后面加一个空格再写内容；缩进只用空格，不用 Tab。
+# - 多段文字写在“|”下面一行，整体缩进两格，段落之间空一行。
+# - 状态为“草稿”时可以反复保存、提交到 git，不检查必填项；
+#   全部填好后把状态改为“已提交”（或运行 qianghui submit {society}），在 {deadline} 前提交。
+# - 运行 qianghui validate {path} 检查填写是否正确。
+
+年度: {year}
+学会: {society}
+状态: 草稿                      # 草稿 | 已提交
+
+党组织名称: {org_name}
+成立时间:                       # 如 2018-06-01
+党员人数:                       # 整数，如 23
+支部书记:
+项目联系人:
+联系电话:                       # 手机号，或带区号的固定电话，如 027-87654321
+电子邮箱:
+
+申请资助类别:                   # 阵地建设 | 特色活动
+项目形式:                       # 阵地建设：党员之家 | 网上党员会员之家 | 教育培训基地 | 实践基地
+                                # 特色活动：党建+智库 | 党建+学术 | 党建+科普 | 党建+人才 | 党建+协作
+项目名称:
+申报资助金额:                   # 元，不超过 {amount}
+
+申报主题及预期成效:             # 表一
+  主题: |
+    （写明申报主题）
+  预期成效: |
+    （写明预期成效）
+  预期目标:                     # 可考核的目标，每条一行；验收时逐条对照
+    - （如：开展科普进社区活动不少于6场）
+
+项目设计方案:                   # 表二：意义、思路、措施、实施计划
+  意义: |
+    （项目实施的意义）
+  思路: |
+    （项目实施的思路）
+  措施: |
+    （具体措施）
+  实施计划:
+    - 时间:                     # 如 2022-06
+      内容:
+
+预算安排:                       # 表三：各行金额之和须等于申报资助金额
+  - 项目:
+    金额:
+    说明:
+
+责任人:                         # 立项后须落实
+  第一责任人:
+  直接责任人:
+
+申报学会意见:                   # 表四
+  意见: 同意申报
+  负责人:                       # 学会党组织负责人
+  日期:                         # 如 2022-05-10
+
+盖章页:                         # 盖章页照片或扫描件，放在 files/ 下：jpg/jpeg/png，不超过 3 MB
+附件:                           # 可选，多个文件请压缩成一个：zip/rar/doc/docx/jpeg/png，不超过 100 MB
+"""
+
+
+def scaffold(lay: Layout, year: int, society: Society, deadline: str, amount: str) -> Path:
+    """Write a new application.yaml for `society`; never overwrites an existing file."""
+    target = lay.application(year, society.id)
+    text = TEMPLATE.format(name=society.name, society=society.id, year=year,
+                           org_name=society.org_name, deadline=deadline, amount=amount,
+                           path=lay.rel(target))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    (target.parent / "files").mkdir(exist_ok=True)
+    try:
+        with target.open("x", encoding="utf-8") as handle:
+            handle.write(text)
+    except FileExistsError as e:
+        raise QianghuiError(f"{lay.rel(target)} 已经存在，不会覆盖。"
+                            "如要重新开始，请先把它改名或删除。") from e
+    return target

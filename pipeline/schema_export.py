@@ -1,0 +1,56 @@
+"""JSON Schema files generated from the Pydantic models, for editors' autocompletion."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from schemas.application import Application
+from schemas.program import Program
+from schemas.registry import People, Registry
+
+MODELS: dict[str, type[BaseModel]] = {
+    "application": Application,
+    "program": Program,
+    "societies": Registry,
+    "people": People,
+}
+TITLES = {
+    "application": "“党建强会计划”项目申报表",
+    "program": "年度申报通知",
+    "societies": "学会名录",
+    "people": "人员与权限",
+}
+
+
+def render_schema(name: str) -> str:
+    """The JSON Schema text of one file kind (Chinese titles and descriptions)."""
+    schema = MODELS[name].model_json_schema(by_alias=True)
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema",
+              "$id": f"{name}.schema.json", **schema, "title": TITLES[name]}
+    return json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+
+
+def export(folder: Path) -> list[Path]:
+    """Write every schema into `folder`; returns the files whose content changed."""
+    folder.mkdir(parents=True, exist_ok=True)
+    changed = []
+    for name in MODELS:
+        target = folder / f"{name}.schema.json"
+        text = render_schema(name)
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            target.write_text(text, encoding="utf-8")
+            changed.append(target)
+    return changed
+
+
+def stale(folder: Path) -> list[str]:
+    """Names of schema files missing or different from what the models generate."""
+    out = []
+    for name in MODELS:
+        target = folder / f"{name}.schema.json"
+        if not target.exists() or target.read_text(encoding="utf-8") != render_schema(name):
+            out.append(target.name)
+    return out
