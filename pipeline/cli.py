@@ -33,7 +33,8 @@ def _schema(a: argparse.Namespace, lay: Layout) -> int:
 def _list(a: argparse.Namespace, lay: Layout) -> int:
     filters = {"年度": a.year, "状态": a.status, "类别": a.category, "项目形式": a.subtype,
                "学会": a.society}
-    return commands.list_projects(lay, filters, a.format, sys.stdout)
+    amounts = (a.min_amount, a.max_amount)
+    return commands.list_projects(lay, filters, a.format, sys.stdout, amounts)
 
 
 def _render(a: argparse.Namespace, lay: Layout) -> int:
@@ -42,6 +43,37 @@ def _render(a: argparse.Namespace, lay: Layout) -> int:
 
 def _run(a: argparse.Namespace, lay: Layout) -> int:
     return commands.main_job(lay, sys.stdout)
+
+
+def _submit(a: argparse.Namespace, lay: Layout) -> int:
+    return commands.submit(lay, a.society, a.year, a.report, sys.stdout)
+
+
+def _review(a: argparse.Namespace, lay: Layout) -> int:
+    return commands.review(lay, a.society, a.year, a.outcome, a.message, a.report, sys.stdout)
+
+
+def _show(a: argparse.Namespace, lay: Layout) -> int:
+    return commands.show(lay, a.society, a.year, sys.stdout)
+
+
+def _history(a: argparse.Namespace, lay: Layout) -> int:
+    return commands.history(lay, a.society, a.year, sys.stdout)
+
+
+def _check_history(a: argparse.Namespace, lay: Layout) -> int:
+    return commands.check_history(lay, a.range, sys.stdout)
+
+
+def _watch(a: argparse.Namespace, lay: Layout) -> int:
+    from pipeline.watch import watch
+
+    return watch(lay, polling=a.polling, out=sys.stdout)
+
+
+def _project_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("society", metavar="学会", help="学会 id，如 hbjx")
+    p.add_argument("--年度", dest="year", type=int, help="默认：最新年度")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -70,6 +102,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--类别", dest="category")
     p.add_argument("--项目形式", dest="subtype")
     p.add_argument("--学会", dest="society", help="学会 id 或名称的一部分")
+    p.add_argument("--最低金额", dest="min_amount", type=float, help="申报资助金额下限（元）")
+    p.add_argument("--最高金额", dest="max_amount", type=float, help="申报资助金额上限（元）")
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--format", choices=["table", "csv", "json"], default="table")
     fmt.add_argument("--csv", dest="format", action="store_const", const="csv")
@@ -81,6 +115,36 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("run", help="完整流程：检查、状态、生成文档，并打印汇总表")
     p.set_defaults(handler=_run)
+
+    p = sub.add_parser("submit", help="提交：把草稿的状态改为“已提交”，检查无误后记入 git")
+    _project_args(p)
+    p.add_argument("--结题", dest="report", action="store_true", help="提交结题报告")
+    p.set_defaults(handler=_submit)
+
+    p = sub.add_parser("review", help="管理员审核：驳回或通过，写入 decision.yaml 并记入 git")
+    _project_args(p)
+    verdict = p.add_mutually_exclusive_group(required=True)
+    verdict.add_argument("--驳回", dest="outcome", action="store_const", const="驳回")
+    verdict.add_argument("--通过", dest="outcome", action="store_const", const="通过")
+    p.add_argument("-m", dest="message", required=True, help="审核意见")
+    p.add_argument("--结题", dest="report", action="store_true", help="审核结题报告")
+    p.set_defaults(handler=_review)
+
+    p = sub.add_parser("show", help="详情：一个项目的全部内容、状态、审核与评分")
+    _project_args(p)
+    p.set_defaults(handler=_show)
+
+    p = sub.add_parser("history", help="一个项目在 git 中的经过")
+    _project_args(p)
+    p.set_defaults(handler=_history)
+
+    p = sub.add_parser("check-history", help="检查提交历史是否符合“谁可以改什么”")
+    p.add_argument("range", nargs="?", help="提交范围，如 origin/main..HEAD（默认：规则起始之后的全部）")
+    p.set_defaults(handler=_check_history)
+
+    p = sub.add_parser("watch", help="监视文件变化，保存即检查并生成文档")
+    p.add_argument("--polling", action="store_true", help="轮询模式（网络共享目录）")
+    p.set_defaults(handler=_watch)
     return parser
 
 

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import TextIO
 
 from pipeline import report, schema_export
 from pipeline.errors import QianghuiError, UsageError
 from pipeline.layout import Layout
-from pipeline.projects import COLUMNS, Project, build_projects
+from pipeline.projects import COLUMNS, Project
 from pipeline.rules import yuan
-from pipeline.run import run
-from pipeline.validate import load_config, validate_paths
+from pipeline.run import affected, evaluate, project_files, run
+from pipeline.validate import collect_targets, load_config
 
 
 def validate(lay: Layout, paths: list[Path], fmt: str, out: TextIO,
@@ -21,7 +22,11 @@ def validate(lay: Layout, paths: list[Path], fmt: str, out: TextIO,
     missing = [p for p in paths if not p.exists()]
     if missing:
         raise UsageError("找不到：" + "、".join(str(p) for p in missing))
-    result = validate_paths(lay, paths or None, today=today)
+    targets = collect_targets(lay, paths) if paths else None
+    if targets is not None:
+        related = affected(lay, targets) or set()
+        targets = sorted({*targets, *project_files(lay, related)})
+    result, _, _ = evaluate(lay, targets, today=today)
     print(report.PROBLEM_FORMATS[fmt](result.problems, result.summary()), file=out)
     return 0 if result.ok else 1
 
@@ -56,11 +61,11 @@ def schema(lay: Layout, check: bool, out: TextIO) -> int:
     return 0
 
 
-def list_projects(lay: Layout, filters: dict[str, str | None], fmt: str, out: TextIO) -> int:
-    """条件查询: every project with its status, filtered."""
-    config = load_config(lay)
-    projects = build_projects(validate_paths(lay, config=config), config)
-    rows = [p.row() for p in projects if matches(p, filters)]
+def list_projects(lay: Layout, filters: dict[str, str | None], fmt: str, out: TextIO,
+                  amounts: tuple[float | None, float | None] = (None, None)) -> int:
+    """条件查询: every project with its status, filtered (amount range in yuan, inclusive)."""
+    _, projects, _ = evaluate(lay, None)
+    rows = [p.row() for p in projects if matches(p, filters) and in_range(p, *amounts)]
     print(report.LIST_FORMATS[fmt](rows, COLUMNS), file=out)
     return 0
 
@@ -77,6 +82,15 @@ def matches(project: Project, filters: dict[str, str | None]) -> bool:
         elif str(row.get(key, "")) != wanted:
             return False
     return True
+
+
+def in_range(project: Project, low: float | None, high: float | None) -> bool:
+    amount = project.amount()
+    if low is None and high is None:
+        return True
+    if amount is None:
+        return False
+    return (low is None or amount >= Decimal(str(low))) and (high is None or amount <= Decimal(str(high)))
 
 
 def render(lay: Layout, out: TextIO, today: date | None = None) -> int:
@@ -98,3 +112,66 @@ def main_job(lay: Layout, out: TextIO, today: date | None = None) -> int:
     print(f"{result.validation.summary()}；生成 {len(result.written)} 个文档，"
           f"{len(result.unchanged)} 个未变", file=out)
     return result.exit_code
+
+
+def default_year(lay: Layout, year: int | None) -> int:
+    """The year named, or the latest year that has a program file."""
+    if year is not None:
+        return year
+    years = lay.years()
+    if not years:
+        raise UsageError("config/ 下没有任何年度的申报通知（program-<年度>.yaml）：请用 --年度 指定")
+    return years[-1]
+
+
+def submit(lay: Layout, society: str, year: int | None, report: bool, out: TextIO) -> int:
+    """Mark a draft as submitted (状态: 已提交) after validating it, and commit."""
+    from pipeline.review import submit as do_submit
+
+    sha = do_submit(lay, default_year(lay, year), society, report=report)
+    print(f"已提交并记入 git（{sha[:10]}）。请推送（git push）到申报仓库。", file=out)
+    return 0
+
+
+def review(lay: Layout, society: str, year: int | None, outcome: str, opinion: str,
+           report: bool, out: TextIO) -> int:
+    """Record an administrator's 驳回/通过 with the judged file's hash, and commit."""
+    from pipeline.review import review as do_review
+
+    sha = do_review(lay, default_year(lay, year), society, outcome=outcome, opinion=opinion,
+                    report=report)
+    print(f"已记录审核决定：{outcome}（{sha[:10]}）", file=out)
+    return 0
+
+
+def show(lay: Layout, society: str, year: int | None, out: TextIO) -> int:
+    """详情: everything about one project."""
+    from pipeline.review import find_project
+    from pipeline.story import describe
+
+    print(describe(lay, find_project(lay, default_year(lay, year), society)), file=out)
+    return 0
+
+
+def history(lay: Layout, society: str, year: int | None, out: TextIO) -> int:
+    """The project's story from git."""
+    from pipeline.story import story
+
+    lines = list(story(lay, default_year(lay, year), society))
+    print("\n".join(lines) if lines else "（git 历史中没有这个项目的记录）", file=out)
+    return 0
+
+
+def check_history(lay: Layout, rev_range: str | None, out: TextIO) -> int:
+    """Judge every commit of a range against who may change what (DESIGN §6)."""
+    from pipeline.history import check_range, default_range
+    from pipeline.vcs import Vcs
+
+    vcs = Vcs(lay.root)
+    revs = rev_range.split() if rev_range else default_range(vcs, load_config(lay).programs.values())
+    violations = check_range(vcs, revs)
+    for v in violations:
+        print(v.format(), file=out)
+    print(f"{len(violations)} 处违反权限规则" if violations else "历史检查通过：没有违反权限规则的提交",
+          file=out)
+    return 1 if violations else 0

@@ -115,6 +115,23 @@ class Layout:
         """Every application.yaml in the tree, sorted by year then society."""
         return sorted((self.root / "submissions").glob("*/*/application.yaml"))
 
+    def forms(self) -> list[Path]:
+        """Every form file the validator knows: applications, reports, decisions, selections."""
+        root = self.root
+        found = [*root.glob("submissions/*/*/application.yaml"),
+                 *root.glob("submissions/*/*/completion.yaml"),
+                 *root.glob("reviews/*/*/decision.yaml"), *root.glob("reviews/*/selection.yaml")]
+        return sorted(found)
+
+    def decision(self, year: int, society: str) -> Path:
+        return self.review_dir(year, society) / "decision.yaml"
+
+    def completion(self, year: int, society: str) -> Path:
+        return self.submission_dir(year, society) / "completion.yaml"
+
+    def selection(self, year: int) -> Path:
+        return self.root / "reviews" / str(year) / "selection.yaml"
+
     def years(self) -> list[int]:
         found = {int(p.stem.split("-")[1]) for p in self.config.glob("program-*.yaml")
                  if p.stem.split("-")[1].isdigit()}

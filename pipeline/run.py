@@ -53,18 +53,30 @@ class Job:
 def run(lay: Layout, *, societies: Iterable[tuple[int, str]] | None = None, render: bool = True,
         today: date | None = None) -> RunResult:
     """Validate, derive status and (optionally) render — for all projects or the ones named."""
-    config = load_config(lay)
-    targets = None
-    if societies is not None:
-        targets = [lay.application(y, s) for y, s in societies]
-        targets = [t for t in targets if t.exists()]
-    validation = validate_paths(lay, targets, today=today, config=config)
-    projects = build_projects(validation, config)
+    targets = None if societies is None else project_files(lay, societies)
+    validation, projects, config = evaluate(lay, targets, today=today)
     result = RunResult(validation, projects)
     if render:
         render_jobs(lay, plan_documents(lay, projects, config), result)
     write_status(lay, projects, full=societies is None)
     return result
+
+
+def evaluate(lay: Layout, targets: list[Path] | None, *, today: date | None = None
+             ) -> tuple[ValidationResult, list[Project], Config]:
+    """Validate the files (default: the whole tree) and derive each project's status."""
+    config = load_config(lay)
+    validation = validate_paths(lay, targets, today=today, config=config)
+    return validation, build_projects(validation, config), config
+
+
+def project_files(lay: Layout, societies: Iterable[tuple[int, str]]) -> list[Path]:
+    """Every existing file that decides the status of the named projects."""
+    paths: list[Path] = []
+    for year, society in sorted(set(societies)):
+        paths += [lay.application(year, society), lay.completion(year, society),
+                  lay.decision(year, society), lay.selection(year)]
+    return sorted({p for p in paths if p.exists()})
 
 
 def plan_documents(lay: Layout, projects: list[Project], config: Config) -> list[Job]:
@@ -75,11 +87,22 @@ def plan_documents(lay: Layout, projects: list[Project], config: Config) -> list
         app = project.model
         if app is None or app.state != "已提交" or project.application.problems:
             continue
-        context = documents.application_context(app, project.society_name)
+        context = documents.application_context(app, project.society_name,
+                                                approval(project, config))
         output = lay.output_dir(project.year, project.society) / "申报表.docx"
         jobs.append(Job(template, context, output))
         project.documents.append(lay.rel(output))
     return jobs
+
+
+def approval(project: Project, config: Config) -> dict[str, Any] | None:
+    """Section 五 of the 申报表: the administrator's 通过 of the application, once given."""
+    verdict = project.decision.application if project.decision else None
+    if verdict is None or verdict.outcome != "通过" or not verdict.judged(project.application.sha256):
+        return None
+    people = config.people.people if config.people else []
+    leader = next((p.name for p in people if p.id == verdict.reviewer), verdict.reviewer)
+    return {"opinion": verdict.opinion, "leader": leader, "date": verdict.date}
 
 
 def render_jobs(lay: Layout, jobs: list[Job], result: RunResult) -> None:
@@ -118,7 +141,7 @@ def write_status(lay: Layout, projects: list[Project], *, full: bool) -> None:
     for p in projects:
         entries[f"{p.year}/{p.society}"] = {
             "学会": p.society, "学会名称": p.society_name, "年度": p.year, "状态": p.status,
-            "错误": [pr.format() for pr in p.application.problems] + list(p.violations),
+            "错误": [pr.format() for pr in p.application.problems],
             "文档": p.documents}
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")

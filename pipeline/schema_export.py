@@ -8,6 +8,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from schemas.application import Application
+from schemas.decision import Decision, Selection
 from schemas.program import Program
 from schemas.registry import People, Registry
 
@@ -16,12 +17,16 @@ MODELS: dict[str, type[BaseModel]] = {
     "program": Program,
     "societies": Registry,
     "people": People,
+    "decision": Decision,
+    "selection": Selection,
 }
 TITLES = {
     "application": "“党建强会计划”项目申报表",
     "program": "年度申报通知",
     "societies": "学会名录",
     "people": "人员与权限",
+    "decision": "审核决定",
+    "selection": "立项名单",
 }
 
 

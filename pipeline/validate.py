@@ -1,52 +1,25 @@
-"""Files → problems: YAML loading, schema validation with marks, rules, referenced files.
+"""Files → problems: the validator of each file kind, and the whole-tree run.
 
 Collect, then report: every file is checked and every problem kept; nothing stops at the first
-broken file. Pydantic locations are mapped to the line and column of the value (or of the
-nearest parent, for a missing field).
+broken file.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
-from pydantic import BaseModel, ValidationError
-
-from pipeline import files, layout, messages
+from pipeline import files, layout
 from pipeline.errors import Problem
 from pipeline.layout import FileKind, Layout
-from pipeline.rules import Finding, check_application, check_identity
-from pipeline.yamlio import Document, YamlError, load_file
+from pipeline.loading import Config, FileResult, load_config, load_form
+from pipeline.rules import Finding, check_application, check_identity, ineligibility, yuan
 from schemas.application import Application
+from schemas.completion import CompletionHeader
+from schemas.decision import Decision, Selection
 from schemas.program import Program
-from schemas.registry import People, Registry
-
-_INCOMPLETE = {"missing", "too_short", "string_too_short"}
-
-
-@dataclass
-class FileResult:
-    """One file's outcome: its problems, raw data and (when valid) its model."""
-
-    path: str
-    kind: str
-    problems: list[Problem] = field(default_factory=list)
-    data: Any = None
-    model: Any = None
-    sha256: str = ""
-
-
-@dataclass
-class Config:
-    """The round's configuration as loaded: programs by year, registry, people."""
-
-    programs: dict[int, Program] = field(default_factory=dict)
-    registry: Registry | None = None
-    people: People | None = None
-    results: list[FileResult] = field(default_factory=list)
 
 
 @dataclass
@@ -69,75 +42,6 @@ class ValidationResult:
         return text + (f"（{bad} 个文件有错误）" if bad else "")
 
 
-def load_form(path: Path, display: str, kind: str, model: type[BaseModel],
-              *, draft: bool = False) -> tuple[FileResult, Document | None]:
-    """Load one YAML file and validate it against `model`; drafts may be incomplete."""
-    try:
-        doc = load_file(path, display)
-    except YamlError as e:
-        return FileResult(display, kind, list(e.problems)), None
-    if draft or _is_draft(doc.data):
-        draft = True
-    instance, problems = check_model(doc, model, draft=draft)
-    return FileResult(display, kind, problems, doc.data, instance, doc.sha256), doc
-
-
-def _is_draft(data: Any) -> bool:
-    return isinstance(data, dict) and data.get("状态") == "草稿"
-
-
-def check_model(doc: Document, model: type[BaseModel],
-                *, draft: bool = False) -> tuple[Any, list[Problem]]:
-    """Validate loaded data; a draft's missing or empty fields are not errors yet."""
-    if doc.data is None:
-        return None, [Problem(doc.path, 1, 1, "", "empty-file", "文件是空的：请按模板填写")]
-    try:
-        return model.model_validate(doc.data), []
-    except ValidationError as e:
-        errors = e.errors(include_url=False)
-    if draft:
-        errors = [err for err in errors if not _incomplete(err)]
-    return None, [problem_from_error(doc, err) for err in errors]
-
-
-def _incomplete(error: Any) -> bool:
-    return error["type"] in _INCOMPLETE or error.get("input", "") is None
-
-
-def problem_from_error(doc: Document, error: Any) -> Problem:
-    """A Pydantic error → a Problem at the line of the value (or its parent)."""
-    loc = tuple(error["loc"])
-    line, column = doc.locate(loc, key=error["type"] == "extra_forbidden")
-    return Problem(doc.path, line, column, messages.field_path(loc), error["type"],
-                   messages.translate(error))
-
-
-def problems_from_findings(doc: Document, findings: Iterable[Finding]) -> list[Problem]:
-    """Rule findings → Problems at their lines."""
-    out = []
-    for f in findings:
-        line, column = doc.locate(f.loc)
-        out.append(Problem(doc.path, line, column, messages.field_path(f.loc), f.code, f.message))
-    return out
-
-
-def load_config(lay: Layout) -> Config:
-    """Load and validate the program files, the registry and the people list."""
-    config = Config()
-    for year in lay.years():
-        result, _ = load_form(lay.program(year), lay.rel(lay.program(year)), layout.PROGRAM,
-                              Program)
-        config.results.append(result)
-        if result.model is not None:
-            config.programs[year] = result.model
-    for path, kind, model, attr in ((lay.societies, layout.SOCIETIES, Registry, "registry"),
-                                    (lay.people, layout.PEOPLE, People, "people")):
-        result, _ = load_form(path, lay.rel(path), kind, model)
-        config.results.append(result)
-        setattr(config, attr, result.model)
-    return config
-
-
 def validate_application(lay: Layout, path: Path, kind: FileKind, config: Config,
                          today: date) -> FileResult:
     """申报表: schema, folder identity, and — once submitted — every rule and referenced file."""
@@ -151,7 +55,7 @@ def validate_application(lay: Layout, path: Path, kind: FileKind, config: Config
     if isinstance(app, Application) and app.state == "已提交":
         findings += check_application(app, config.programs.get(app.year), config.registry, today)
         findings += check_references(path.parent, app)
-    result.problems += problems_from_findings(doc, findings)
+    result.add(findings)
     return result
 
 
@@ -165,14 +69,99 @@ def check_references(folder: Path, app: Application) -> list[Finding]:
     return found
 
 
+def validate_decision(lay: Layout, path: Path, kind: FileKind, config: Config,
+                      today: date) -> FileResult:
+    """decision.yaml: each stage's 审核人 is an enabled administrator; the project exists."""
+    result, _ = load_form(path, lay.rel(path), layout.DECISION, Decision)
+    decision = result.model
+    if not isinstance(decision, Decision):
+        return result
+    assert kind.year is not None and kind.society is not None
+    findings = []
+    if not lay.application(kind.year, kind.society).exists():
+        findings.append(Finding((), "decision-orphan",
+                                f"{kind.year} 年度没有学会「{kind.society}」的申报表，不能对它作出审核决定"))
+    for key, verdict in (("申报", decision.application), ("结题", decision.completion)):
+        if verdict is not None:
+            findings += check_admin(config, verdict.reviewer, (key, "审核人"))
+    result.add(findings)
+    return result
+
+
+def check_admin(config: Config, person_id: str, loc: tuple[str | int, ...]) -> list[Finding]:
+    """The person named is an enabled 管理员 in config/people.yaml."""
+    if config.people is None:
+        return []
+    person = next((p for p in config.people.people if p.id == person_id), None)
+    if person is None or person.role != "管理员" or not person.enabled:
+        return [Finding(loc, "not-admin", f"「{person_id}」不是已启用的管理员（config/people.yaml）")]
+    return []
+
+
+def validate_selection(lay: Layout, path: Path, kind: FileKind, config: Config,
+                       today: date) -> FileResult:
+    """selection.yaml: within the quota and amount, no duplicates, eligible applicants only."""
+    result, _ = load_form(path, lay.rel(path), layout.SELECTION, Selection)
+    selection = result.model
+    if not isinstance(selection, Selection) or kind.year is None:
+        return result
+    program = config.programs.get(kind.year)
+    findings = check_selection(selection, kind.year, program, config,
+                               lambda s: lay.application(kind.year or 0, s).exists())
+    if selection.approval is not None:
+        findings += check_admin(config, selection.approval.approver, ("审批", "审批人"))
+    result.add(findings)
+    return result
+
+
+def check_selection(selection: Selection, year: int, program: Program | None, config: Config,
+                    applied: Callable[[str], bool]) -> list[Finding]:
+    """Every funded society applied, is registered and eligible, once; quota and amount kept."""
+    findings: list[Finding] = []
+    seen: set[str] = set()
+    for i, entry in enumerate(selection.funded):
+        loc: tuple[str | int, ...] = ("立项", i, "学会")
+        if entry.society in seen:
+            findings.append(Finding(loc, "selection-duplicate", f"学会「{entry.society}」重复列入"))
+        seen.add(entry.society)
+        if not applied(entry.society):
+            findings.append(Finding(loc, "selection-no-application",
+                                    f"学会「{entry.society}」没有 {year} 年度的申报表"))
+        society = config.registry.get(entry.society) if config.registry else None
+        if society is not None:
+            findings += [Finding(loc, "ineligible", r) for r in ineligibility(year, society)]
+        if program is not None and entry.amount > program.amount:
+            findings.append(Finding(("立项", i, "资助金额"), "amount-over",
+                                    f"资助金额超过每个项目的上限 {yuan(program.amount)} 元"))
+    if program is not None and len(selection.funded) > program.quota:
+        findings.append(Finding(("立项",), "over-quota",
+                                f"立项 {len(selection.funded)} 个，超过资助数量 {program.quota} 个"))
+    return findings
+
+
+def validate_completion(lay: Layout, path: Path, kind: FileKind, config: Config,
+                        today: date) -> FileResult:
+    """completion.yaml: readable, and its 年度/学会/状态 in order (the status machine gates it)."""
+    result, doc = load_form(path, lay.rel(path), layout.COMPLETION, CompletionHeader)
+    if doc is not None and isinstance(doc.data, dict) and kind.year and kind.society:
+        result.add(check_identity(doc.data.get("年度"), doc.data.get("学会"), folder_year=kind.year,
+                                  folder_society=kind.society, registry=config.registry))
+    return result
+
+
 Validator = Callable[[Layout, Path, FileKind, Config, date], FileResult]
-VALIDATORS: dict[str, Validator] = {layout.APPLICATION: validate_application}
+VALIDATORS: dict[str, Validator] = {
+    layout.APPLICATION: validate_application,
+    layout.COMPLETION: validate_completion,
+    layout.DECISION: validate_decision,
+    layout.SELECTION: validate_selection,
+}
 
 
 def collect_targets(lay: Layout, paths: Iterable[Path] | None) -> list[Path]:
     """The form files to check: everything in the tree, or those named (folders expanded)."""
     if not paths:
-        return lay.applications()
+        return lay.forms()
     targets: list[Path] = []
     for p in paths:
         targets += sorted(p.rglob("*.yaml")) if p.is_dir() else [p]
@@ -203,6 +192,6 @@ def validate_one(lay: Layout, path: Path, config: Config, today: date) -> FileRe
         return FileResult(rel, "", [Problem(rel, 0, 0, "", "file-missing", "文件不存在")])
     if kind is None or kind.kind not in VALIDATORS:
         return FileResult(rel, "", [Problem(rel, 0, 0, "", "unknown-file",
-                                            "不认识的文件：表单文件应放在 submissions/<年度>/<学会>/ 下，"
-                                            "名为 application.yaml")])
+                                            "不认识的文件：申报表应为 submissions/<年度>/<学会>/application.yaml，"
+                                            "审核决定为 reviews/<年度>/<学会>/decision.yaml")])
     return VALIDATORS[kind.kind](lay, path, kind, config, today)

@@ -44,6 +44,8 @@ class Document:
     sha256: str
     marks: dict[Loc, Mark] = field(default_factory=dict)
     key_marks: dict[Loc, Mark] = field(default_factory=dict)
+    spans: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    text: str = ""
 
     def locate(self, loc: Loc, *, key: bool = False) -> Mark:
         """Line and column of `loc`, or of its nearest ancestor that exists (a missing field)."""
@@ -101,7 +103,7 @@ def load_bytes(raw: bytes, path: str) -> Document:
     except yaml.YAMLError as e:
         raise YamlError(path, 0, 0, "yaml-syntax", f"YAML 语法错误：{e}") from e
     return Document(path, builder.root, hashlib.sha256(raw).hexdigest(),
-                    builder.marks, builder.key_marks)
+                    builder.marks, builder.key_marks, builder.spans, text)
 
 
 def _too_big(path: str, size: int) -> YamlError:
@@ -206,6 +208,7 @@ class _Builder:
         self.documents = 0
         self.marks: dict[Loc, Mark] = {}
         self.key_marks: dict[Loc, Mark] = {}
+        self.spans: dict[Loc, tuple[int, int]] = {}
 
     def fail(self, event: Any, code: str, message: str) -> YamlError:
         mark = event.start_mark
@@ -231,7 +234,7 @@ class _Builder:
         if event.tag is not None and event.tag != "!":
             raise self.fail(event, "yaml-tag", f"不支持 YAML 标签（{event.tag}），请删除")
 
-    def scalar(self, event: yaml.ScalarEvent) -> None:
+    def scalar(self, event: Any) -> None:
         self.check_node(event)
         plain = event.implicit[0]
         value: str | None = None if plain and event.value in NULLS else event.value
@@ -244,9 +247,10 @@ class _Builder:
         if isinstance(top, _Frame) and isinstance(top.value, dict) and top.key is None:
             self.key(top, event, value)
         else:
-            self.place(event, value, container=False)
+            loc = self.place(event, value, container=False)
+            self.spans[loc] = (event.start_mark.index, event.end_mark.index)
 
-    def key(self, frame: _Frame, event: yaml.ScalarEvent, value: str | None) -> None:
+    def key(self, frame: _Frame, event: Any, value: str | None) -> None:
         if value is None:
             raise self.fail(event, "empty-key", "字段名不能为空")
         if value == "<<" and event.implicit[0]:
@@ -288,6 +292,28 @@ class _Builder:
             {} if isinstance(event, yaml.MappingStartEvent) else [])
         loc = self.place(event, value, container=True)
         self.stack.append(_Frame(loc, value))
+
+
+def replace_scalar(doc: Document, loc: Loc, new: str) -> str:
+    """The document's text with one scalar value replaced, every other byte kept as typed."""
+    if loc not in doc.spans:
+        raise QianghuiError(f"{doc.path}: 找不到字段「{'.'.join(map(str, loc))}」，无法修改")
+    start, end = doc.spans[loc]
+    return doc.text[:start] + new + doc.text[end:]
+
+
+def replace_block(doc: Document, key: str, block: str) -> str:
+    """The text with a top-level `key:` and its indented body replaced (or appended) by `block`."""
+    lines = doc.text.splitlines(keepends=True)
+    if (key,) not in doc.key_marks:
+        tail = "" if not lines or lines[-1].endswith("\n") else "\n"
+        return doc.text + tail + block
+    first = doc.key_marks[(key,)][0] - 1
+    following = [m[0] - 1 for loc, m in doc.key_marks.items() if len(loc) == 1 and m[0] - 1 > first]
+    last = min(following, default=len(lines))
+    while last > first + 1 and lines[last - 1].lstrip().startswith("#"):
+        last -= 1              # comments above the next key belong to it
+    return "".join(lines[:first]) + block + "".join(lines[last:])
 
 
 def iter_scalars(data: Any, loc: Loc = ()) -> Iterator[tuple[Loc, Any]]:

@@ -4,8 +4,20 @@ from __future__ import annotations
 
 from typing import Literal
 
-from schemas.types import (Date, Email, FileRef, Form, Identifier, LongText, MidText, Money,
-                           Phone, ShortText, Year, field)
+from schemas.types import (
+    Date,
+    Email,
+    FileRef,
+    Form,
+    Identifier,
+    LongText,
+    MidText,
+    Money,
+    Phone,
+    ShortText,
+    Year,
+    field,
+)
 
 Category = Literal["阵地建设", "特色活动"]
 Subtype = Literal["党员之家", "网上党员会员之家", "教育培训基地", "实践基地",

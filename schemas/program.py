@@ -7,8 +7,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from schemas.types import (Form, Identifier, Moment, Money, MidText, ShortText, Year, YesNo,
-                           field)
+from schemas.types import Form, Identifier, MidText, Moment, Money, ShortText, Year, YesNo, field
 
 Score = Annotated[Decimal, Field(ge=0, max_digits=6, decimal_places=2)]
 

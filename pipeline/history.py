@@ -1,0 +1,313 @@
+"""Who may change what (DESIGN §6), checked over a commit range in one pass over `git log`.
+
+The walk keeps the round's files as they stand before each commit (path → blob), so every
+judgement uses the state at the parent: the people list (nobody can enable themselves), the
+project's status (locked after 立项; 结题 only once 已立项) and the program's deadline.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from pipeline import layout, status
+from pipeline.errors import QianghuiError
+from pipeline.layout import FileKind
+from pipeline.vcs import Change, Commit, Vcs, is_absent
+from pipeline.yamlio import YamlError, load_bytes
+from schemas.decision import Decision, Selection
+from schemas.program import Program
+from schemas.registry import People, Person
+
+ENGINE_PREFIXES = ("pipeline/", "schemas/", "templates/", "tests/", "bench/", "docs/", ".ci/",
+                   "hooks/")
+ENGINE_FILES = {"Makefile", "README.md", "pyproject.toml", ".gitignore", ".gitattributes"}
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One change that breaks the table of DESIGN §6."""
+
+    commit: str
+    author: str
+    email: str
+    path: str
+    rule: str
+    message: str
+
+    def format(self) -> str:
+        return (f"{self.commit[:10]} {self.author} <{self.email}> {self.path or '（整个提交）'}: "
+                f"[{self.rule}] {self.message}")
+
+
+class Tree:
+    """The repository's files at one point of the walk, parsed lazily and cached by blob id."""
+
+    def __init__(self, vcs: Vcs, blobs: dict[str, str]) -> None:
+        self.vcs = vcs
+        self.blobs = blobs
+        self._parsed: dict[tuple[str, str], Any] = {}
+        self._years: list[int] | None = None
+
+    def raw(self, blob: str) -> bytes:
+        return self.vcs.blob(blob)
+
+    def data(self, path: str, blob: str | None = None) -> Any:
+        """Loaded YAML of a file (None when absent or unreadable)."""
+        blob = blob or self.blobs.get(path)
+        if not blob:
+            return None
+        key = ("data", blob)
+        if key not in self._parsed:
+            try:
+                self._parsed[key] = load_bytes(self.raw(blob), path).data
+            except YamlError:
+                self._parsed[key] = None
+        return self._parsed[key]
+
+    def model(self, path: str, cls: type[BaseModel]) -> Any:
+        blob = self.blobs.get(path)
+        if not blob:
+            return None
+        key = (cls.__name__, blob)
+        if key not in self._parsed:
+            try:
+                self._parsed[key] = cls.model_validate(self.data(path))
+            except ValidationError:
+                self._parsed[key] = None
+        return self._parsed[key]
+
+    def sha256(self, path: str) -> str:
+        blob = self.blobs.get(path)
+        return hashlib.sha256(self.raw(blob)).hexdigest() if blob else ""
+
+    def program_years(self) -> list[int]:
+        if self._years is None:
+            names = (p.removeprefix("config/program-").removesuffix(".yaml")
+                     for p in self.blobs if p.startswith("config/program-"))
+            self._years = [int(n) for n in names if n.isdigit()]
+        return self._years
+
+    def people(self) -> People | None:
+        return self.model("config/people.yaml", People)  # type: ignore[no-any-return]
+
+    def program(self, year: int) -> Program | None:
+        return self.model(f"config/program-{year}.yaml", Program)  # type: ignore[no-any-return]
+
+    def status_of(self, year: int, society: str) -> str | None:
+        """The project's derived status at this point, None when it has no application."""
+        base = f"submissions/{year}/{society}"
+        app = self.data(f"{base}/application.yaml")
+        if not isinstance(app, dict):
+            return None
+        return status.derive(self.facts(year, society, app)).status
+
+    def facts(self, year: int, society: str, app: dict[str, Any]) -> status.Facts:
+        base, reviews = f"submissions/{year}/{society}", f"reviews/{year}/{society}"
+        decision = self.model(f"{reviews}/decision.yaml", Decision)
+        selection = self.model(f"reviews/{year}/selection.yaml", Selection)
+        report = self.data(f"{base}/completion.yaml")
+        program = self.program(year)
+        funded = {e.society for e in selection.funded} if selection and selection.approval else set()
+
+        def verdict(v: Any) -> status.Verdict | None:
+            return status.Verdict(v.outcome, v.version) if v else None
+
+        return status.Facts(
+            form_state=str(app.get("状态") or status.DRAFT),
+            sha256=self.sha256(f"{base}/application.yaml"),
+            review=verdict(decision.application if decision else None),
+            selected=society in funded, round_closed=bool(program and program.closed),
+            report_state=str(report.get("状态") or status.DRAFT) if isinstance(report, dict) else None,
+            report_sha256=self.sha256(f"{base}/completion.yaml"),
+            report_review=verdict(decision.completion if decision else None))
+
+    def apply(self, change: Change) -> None:
+        if change.path.startswith("config/program-"):
+            self._years = None
+        if is_absent(change.new_blob):
+            self.blobs.pop(change.path, None)
+        else:
+            self.blobs[change.path] = change.new_blob
+
+
+Rule = Callable[["Check", Person, Change, FileKind], list[tuple[str, str]]]
+
+
+class Check:
+    """Judging one commit against the tree as it stood before it."""
+
+    def __init__(self, tree: Tree, commit: Commit) -> None:
+        self.tree = tree
+        self.commit = commit
+
+    def society_user(self, person: Person, society: str | None) -> list[tuple[str, str]]:
+        if person.role == "学会用户" and society in person.societies:
+            return []
+        return [("权限", f"只有学会「{society}」已启用的用户可以修改本学会的申报材料"
+                       f"（{person.name}的角色是{person.role}）")]
+
+    def application(self, person: Person, change: Change, kind: FileKind) -> list[tuple[str, str]]:
+        assert kind.year is not None and kind.society is not None
+        found = self.society_user(person, kind.society)
+        before = self.tree.status_of(kind.year, kind.society)
+        if before is not None and before not in status.EDITABLE:
+            found.append(("状态", f"项目状态为“{before}”，申报表已锁定，只有草稿、未审核、已驳回时可以修改"))
+        after = self.tree.data(change.path, change.new_blob)
+        submits = isinstance(after, dict) and after.get("状态") == "已提交"
+        if submits and before != status.RETURNED:
+            found += self.deadline(kind.year, kind.society)
+        return found
+
+    def deadline(self, year: int, society: str) -> list[tuple[str, str]]:
+        program = self.tree.program(year)
+        if program is None:
+            return []
+        limit = program.deadline_for(society)
+        if self.commit.committed > limit:
+            return [("截止时间", f"提交时间 {self.commit.committed:%Y-%m-%d %H:%M} 晚于申报截止时间 "
+                              f"{limit:%Y-%m-%d %H:%M}（未获延期）")]
+        return []
+
+    def completion(self, person: Person, change: Change, kind: FileKind) -> list[tuple[str, str]]:
+        assert kind.year is not None and kind.society is not None
+        found = self.society_user(person, kind.society)
+        before = self.tree.status_of(kind.year, kind.society)
+        if before not in status.REPORTABLE:
+            found.append(("状态", f"项目状态为“{before or '未申报'}”，只有已立项的项目才能提交或修改结题报告"))
+        return found
+
+    def submission_file(self, person: Person, change: Change, kind: FileKind) -> list[tuple[str, str]]:
+        assert kind.year is not None and kind.society is not None
+        found = self.society_user(person, kind.society)
+        before = self.tree.status_of(kind.year, kind.society)
+        if before is not None and before not in (*status.EDITABLE, *status.REPORTABLE):
+            found.append(("状态", f"项目状态为“{before}”，材料已锁定"))
+        return found
+
+    def admin(self, person: Person, change: Change, kind: FileKind) -> list[tuple[str, str]]:
+        if person.role == "管理员":
+            return []
+        return [("权限", f"只有管理员可以修改此文件（{person.name}的角色是{person.role}）")]
+
+    def expert(self, person: Person, change: Change, kind: FileKind) -> list[tuple[str, str]]:
+        assert kind.year is not None and kind.society is not None
+        if person.role != "专家" or person.id != kind.expert:
+            return [("权限", f"评分表只能由专家「{kind.expert}」本人提交")]
+        if kind.society in person.societies:
+            return [("回避", f"{person.name}是学会「{kind.society}」的成员，不能为其评分")]
+        before = self.tree.status_of(kind.year, kind.society)
+        window = (status.PENDING,) if kind.kind == layout.PANEL else (
+            status.REPORTED, status.ACCEPTED, status.FAILED)
+        if before not in window:
+            return [("评审期", f"项目状态为“{before or '未申报'}”，不在评分期（{'、'.join(window)}）内")]
+        return []
+
+    def maintainer(self, person: Person, change: Change, kind: FileKind) -> list[tuple[str, str]]:
+        if person.role == "维护者":
+            return []
+        return [("权限", f"系统文件只能由维护者修改（{person.name}的角色是{person.role}）")]
+
+
+RULES: dict[str, Rule] = {
+    layout.APPLICATION: Check.application, layout.COMPLETION: Check.completion,
+    layout.SUBMISSION_FILE: Check.submission_file,
+    layout.DECISION: Check.admin, layout.SELECTION: Check.admin, layout.SPOT_CHECK: Check.admin,
+    layout.SURVEY: Check.admin, layout.PROGRAM: Check.admin, layout.SOCIETIES: Check.admin,
+    layout.PEOPLE: Check.admin, layout.PANEL: Check.expert, layout.ACCEPTANCE: Check.expert,
+}
+
+
+def rule_for(path: str) -> tuple[Rule, FileKind]:
+    """The rule that governs a path (engine files → maintainers; other review files → admins)."""
+    kind = layout.classify(path)
+    if kind is not None and kind.kind in RULES:
+        return RULES[kind.kind], kind
+    if path.startswith(("reviews/", "config/")):
+        return Check.admin, FileKind("other")
+    return Check.maintainer, FileKind("engine")
+
+
+def judge(tree: Tree, commit: Commit) -> list[Violation]:
+    """Every violation of one commit, judged on the tree before it."""
+    def v(path: str, rule: str, message: str) -> Violation:
+        return Violation(commit.sha, commit.author, commit.email, path, rule, message)
+
+    people = tree.people()
+    person = people.by_email(commit.email) if people else None
+    if person is None:
+        return [v("", "身份", "作者邮箱未在 config/people.yaml 中登记（以提交前的版本为准）")]
+    if not person.enabled:
+        return [v("", "身份", f"{person.name}的账号未启用（启用: 否）")]
+    found = []
+    if requires_signature(tree):
+        found += [v("", "签名", m) for m in signature_problems(commit, person, people)]
+    check = Check(tree, commit)
+    for change in commit.changes:
+        rule, kind = rule_for(change.path)
+        found += [v(change.path, r, m) for r, m in rule(check, person, change, kind)]
+    return found
+
+
+def requires_signature(tree: Tree) -> bool:
+    """Whether any program in force demands signed commits (需要签名: 是)."""
+    programs = (tree.program(year) for year in tree.program_years())
+    return any(program.signed for program in programs if program is not None)
+
+
+def signature_problems(commit: Commit, person: Person, people: People | None) -> list[str]:
+    """A good SSH signature made with the author's own key, or the reason why not."""
+    if commit.signature == "N":
+        return ["提交没有签名：本年度要求每个提交都用本人的 SSH 密钥签名（git commit -S）"]
+    if commit.signature not in ("G", "U"):
+        return ["签名无法验证：密钥未在 config/people.yaml 中登记，或签名已损坏"]
+    signer = people.by_email(commit.signer) if people and commit.signer else None
+    if signer is None or signer.id != person.id:
+        return [f"签名者（{commit.signer or '未知'}）不是提交作者{person.name}本人"]
+    return []
+
+
+def allowed_signers(people: Iterable[Person]) -> str:
+    """git's allowed-signers file: each person's e-mails with each of their keys."""
+    lines = [f'{email} namespaces="git" {key.strip()}'
+             for p in people for key in p.keys for email in p.emails]
+    return "\n".join(lines) + "\n"
+
+
+def check_range(vcs: Vcs, revs: list[str]) -> list[Violation]:
+    """Walk `revs` oldest first and judge every commit on the state before it."""
+    tip = vcs.resolve(revs[0]) or revs[0]
+    keyring = Tree(vcs, vcs.tree_blobs(tip)).people()
+    with tempfile.TemporaryDirectory() as tmp:
+        signers = Path(tmp) / "allowed_signers"
+        signers.write_text(allowed_signers(keyring.people if keyring else []), encoding="utf-8")
+        found: list[Violation] = []
+        tree: Tree | None = None
+        for commit in vcs.log(revs, signers=signers):
+            if tree is None:
+                tree = Tree(vcs, vcs.tree_blobs(commit.parents[0]) if commit.parents else {})
+            found += judge(tree, commit)
+            for change in commit.changes:
+                tree.apply(change)
+        return found
+
+
+def default_range(vcs: Vcs, programs: Iterable[Program]) -> list[str]:
+    """HEAD, minus what the programs' 规则起始 names (the setup before the round opened)."""
+    revs = ["HEAD"]
+    for program in programs:
+        if program.rules_from:
+            sha = vcs.resolve(program.rules_from)
+            if sha is None:
+                raise QianghuiError(
+                    f"{program.year} 年度申报通知的规则起始「{program.rules_from}」在本仓库中找不到："
+                    f"请管理员在开放申报前打标签（git tag {program.rules_from}），"
+                    "或用 qianghui check-history 起点..终点 指定范围")
+            revs.append(f"^{sha}")
+    return revs

@@ -1,0 +1,124 @@
+"""Loading any form file: YAML with marks, then its Pydantic model, errors mapped to lines.
+
+Shared by the validators of every file kind (pipeline.validate) and by the commands that
+read a single file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from pipeline import layout, messages
+from pipeline.errors import Problem
+from pipeline.layout import Layout
+from pipeline.rules import Finding
+from pipeline.yamlio import Document, YamlError, load_file
+from schemas.program import Program
+from schemas.registry import People, Registry
+
+_INCOMPLETE = {"missing", "too_short", "string_too_short"}
+
+
+@dataclass
+class FileResult:
+    """One file's outcome: its problems, raw data and (when valid) its model."""
+
+    path: str
+    kind: str
+    problems: list[Problem] = field(default_factory=list)
+    data: Any = None
+    model: Any = None
+    sha256: str = ""
+    doc: Document | None = None
+
+    def add(self, findings: Iterable[Finding]) -> None:
+        """Attach rule findings as problems at their lines."""
+        if self.doc is not None:
+            self.problems += problems_from_findings(self.doc, findings)
+        else:
+            self.problems += [Problem(self.path, 0, 0, messages.field_path(f.loc), f.code,
+                                      f.message) for f in findings]
+
+
+@dataclass
+class Config:
+    """The round's configuration as loaded: programs by year, registry, people."""
+
+    programs: dict[int, Program] = field(default_factory=dict)
+    registry: Registry | None = None
+    people: People | None = None
+    results: list[FileResult] = field(default_factory=list)
+
+
+def load_form(path: Path, display: str, kind: str, model: type[BaseModel],
+              *, draft: bool = False) -> tuple[FileResult, Document | None]:
+    """Load one YAML file and validate it against `model`; drafts may be incomplete."""
+    try:
+        doc = load_file(path, display)
+    except YamlError as e:
+        return FileResult(display, kind, list(e.problems)), None
+    if draft or _is_draft(doc.data):
+        draft = True
+    instance, problems = check_model(doc, model, draft=draft)
+    return FileResult(display, kind, problems, doc.data, instance, doc.sha256, doc), doc
+
+
+def _is_draft(data: Any) -> bool:
+    return isinstance(data, dict) and data.get("状态") == "草稿"
+
+
+def check_model(doc: Document, model: type[BaseModel],
+                *, draft: bool = False) -> tuple[Any, list[Problem]]:
+    """Validate loaded data; a draft's missing or empty fields are not errors yet."""
+    if doc.data is None:
+        return None, [Problem(doc.path, 1, 1, "", "empty-file", "文件是空的：请按模板填写")]
+    try:
+        return model.model_validate(doc.data), []
+    except ValidationError as e:
+        errors = e.errors(include_url=False)
+    if draft:
+        errors = [err for err in errors if not _incomplete(err)]
+    return None, [problem_from_error(doc, err) for err in errors]
+
+
+def _incomplete(error: Any) -> bool:
+    return error["type"] in _INCOMPLETE or error.get("input", "") is None
+
+
+def problem_from_error(doc: Document, error: Any) -> Problem:
+    """A Pydantic error → a Problem at the line of the value (or its parent)."""
+    loc = tuple(error["loc"])
+    line, column = doc.locate(loc, key=error["type"] == "extra_forbidden")
+    return Problem(doc.path, line, column, messages.field_path(loc), error["type"],
+                   messages.translate(error))
+
+
+def problems_from_findings(doc: Document, findings: Iterable[Finding]) -> list[Problem]:
+    """Rule findings → Problems at their lines."""
+    out = []
+    for f in findings:
+        line, column = doc.locate(f.loc)
+        out.append(Problem(doc.path, line, column, messages.field_path(f.loc), f.code, f.message))
+    return out
+
+
+def load_config(lay: Layout) -> Config:
+    """Load and validate the program files, the registry and the people list."""
+    config = Config()
+    for year in lay.years():
+        result, _ = load_form(lay.program(year), lay.rel(lay.program(year)), layout.PROGRAM,
+                              Program)
+        config.results.append(result)
+        if result.model is not None:
+            config.programs[year] = result.model
+    for path, kind, model, attr in ((lay.societies, layout.SOCIETIES, Registry, "registry"),
+                                    (lay.people, layout.PEOPLE, People, "people")):
+        result, _ = load_form(path, lay.rel(path), kind, model)
+        config.results.append(result)
+        setattr(config, attr, result.model)
+    return config

@@ -1,0 +1,142 @@
+"""Render Word templates; the only module that uses docxtpl (and Jinja2).
+
+Rendering is strict and faithful: every value is escaped (``& < > " '`` and ``{{ }}`` come out
+as typed), an undefined variable is an error, a line break inside a value becomes a Word line
+break, and a control character Word cannot store is reported instead of silently dropped.
+Output is a re-zipped .docx with fixed timestamps and attributes, so the same inputs always
+give the same bytes, and ``write_atomic`` leaves an unchanged file untouched.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import tempfile
+import zipfile
+from collections.abc import Mapping
+from pathlib import Path
+
+import jinja2
+from docx.opc.exceptions import PackageNotFoundError
+from docxtpl import DocxTemplate
+from markupsafe import Markup, escape
+
+from pipeline.errors import QianghuiError
+
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+ZIP_FILE_MODE = 0o100644 << 16
+LINE_BREAKS = re.compile("\r\n|[\r\v\u2028\u2029]")
+# Characters XML 1.0 cannot hold, plus \a and \f, which docxtpl would turn into new paragraphs
+# and page breaks. Tabs and line feeds are kept: docxtpl makes them w:tab and w:br.
+FORBIDDEN = re.compile("[\x00-\x08\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+class RenderError(QianghuiError):
+    """A template could not be rendered with the given values."""
+
+    def __init__(self, template: Path, detail: str) -> None:
+        super().__init__(f"模板「{template.name}」渲染失败：{detail}")
+        self.template = template
+
+
+def render_bytes(template: Path, context: Mapping[str, object]) -> bytes:
+    """Render ``template`` with ``context`` and return reproducible .docx bytes."""
+    values = {key: prepare(template, value, key) for key, value in context.items()}
+    document = open_template(template)
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    buffer = io.BytesIO()
+    try:
+        document.render(values, jinja_env=env, autoescape=True)
+        document.save(buffer)
+    except jinja2.TemplateError as exc:
+        raise RenderError(template, describe(exc)) from exc
+    return normalize_docx(buffer.getvalue())
+
+
+def open_template(template: Path) -> DocxTemplate:
+    """Load a template, turning a missing or broken file into a ``RenderError``."""
+    if not template.is_file():
+        raise RenderError(template, f"模板文件不存在：{template}")
+    document = DocxTemplate(template)
+    try:
+        document.init_docx()
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise RenderError(template, "文件不是有效的 Word（.docx）文档") from exc
+    return document
+
+
+def prepare(template: Path, value: object, where: str) -> object:
+    """Make a context value safe for docxtpl, recursively; ``where`` names it in errors.
+
+    Strings are checked, their line breaks unified to ``\\n``, escaped for XML and wrapped in
+    ``Markup`` with ``_`` written as a character reference, so docxtpl's post-processing
+    (which turns ``{_{`` into ``{{``) cannot alter them. ``None`` renders as an empty string.
+    """
+    if value is None:
+        return Markup("")
+    if isinstance(value, str):
+        return Markup(str(escape(clean_text(template, value, where))).replace("_", "&#95;"))
+    if isinstance(value, Mapping):
+        return {key: prepare(template, item, f"{where}.{key}") for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [prepare(template, item, f"{where}[{index}]") for index, item in enumerate(value)]
+    return value
+
+
+def clean_text(template: Path, text: str, where: str) -> str:
+    """Unify line breaks; reject characters a Word document cannot hold."""
+    text = LINE_BREAKS.sub("\n", text)
+    bad = FORBIDDEN.search(text)
+    if bad:
+        code = f"U+{ord(bad.group()):04X}"
+        raise RenderError(
+            template, f"字段 {where} 含有无法写入 Word 的控制字符 {code}，请删除后重试"
+        )
+    return text
+
+
+def describe(exc: jinja2.TemplateError) -> str:
+    """A Chinese description of a Jinja2 error."""
+    message = str(exc.message or exc)
+    if isinstance(exc, jinja2.UndefinedError):
+        missing = re.search(r"has no attribute '([^']+)'", message)
+        if missing:
+            return f"字段 {missing.group(1)} 未定义"
+        name = re.search(r"'([^']+)' is undefined", message)
+        return f"变量 {name.group(1) if name else message} 未定义"
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return f"模板语法错误（第 {exc.lineno} 行）：{message}"
+    return message
+
+
+def normalize_docx(data: bytes) -> bytes:
+    """Re-zip a .docx with fixed dates and attributes, keeping member order and contents."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for member in source.infolist():
+            info = zipfile.ZipInfo(member.filename, date_time=ZIP_EPOCH)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3
+            info.external_attr = ZIP_FILE_MODE
+            target.writestr(info, source.read(member), compresslevel=6)
+    return out.getvalue()
+
+
+def write_atomic(path: Path, data: bytes) -> bool:
+    """Write ``data`` to ``path`` atomically; return False if it already holds exactly that."""
+    if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temp, 0o644)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return True

@@ -1,0 +1,131 @@
+"""`qianghui submit` and `qianghui review`: one surgical edit, checked, then committed.
+
+Both change only the lines they must — the user's comments, key order and formatting stay as
+typed — and refuse when the project's status does not allow the step.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+from pipeline import status
+from pipeline.errors import Problem, QianghuiError
+from pipeline.layout import Layout
+from pipeline.projects import Project
+from pipeline.run import evaluate, project_files
+from pipeline.vcs import Vcs
+from pipeline.yamlio import YamlError, load_bytes, load_file, replace_block, replace_scalar
+from schemas.decision import Decision
+from schemas.registry import Person
+
+DECISION_HEADER = """\
+# yaml-language-server: $schema=../../../schemas/json/decision.schema.json
+# 审核决定（由 qianghui review 写入；每个阶段保留当前决定，历次决定见 git 历史）
+"""
+
+
+def find_project(lay: Layout, year: int, society: str) -> Project:
+    """The project with its derived status (its own files only)."""
+    if not lay.application(year, society).exists():
+        raise QianghuiError(f"{year} 年度没有学会「{society}」的申报表（{lay.rel(lay.application(year, society))}）")
+    _, projects, _ = evaluate(lay, project_files(lay, [(year, society)]))
+    return next(p for p in projects if p.society == society)
+
+
+def problems_of(lay: Layout, year: int, society: str, path: Path) -> list[Problem]:
+    """The problems validation finds in one file of a project (status contradictions included)."""
+    validation, _, _ = evaluate(lay, project_files(lay, [(year, society)]))
+    return [p for f in validation.files if f.path == lay.rel(path) for p in f.problems]
+
+
+def acting_person(vcs: Vcs, lay: Layout) -> Person:
+    """The person behind the configured git e-mail, who must be enabled."""
+    from pipeline.loading import load_config
+
+    _, email = vcs.identity()
+    people = load_config(lay).people
+    person = people.by_email(email) if people else None
+    if person is None or not person.enabled:
+        raise QianghuiError(f"git 作者邮箱 {email} 不是 config/people.yaml 中已启用的人员")
+    return person
+
+
+def submit(lay: Layout, year: int, society: str, *, report: bool = False) -> str:
+    """Turn 状态: 草稿 into 已提交 (application or, with report, completion), validate, commit."""
+    vcs = Vcs(lay.root)
+    person = acting_person(vcs, lay)
+    if person.role != "学会用户" or society not in person.societies:
+        raise QianghuiError(f"{person.name}不是学会「{society}」的用户，不能提交它的材料")
+    project = find_project(lay, year, society)
+    path = lay.completion(year, society) if report else lay.application(year, society)
+    allowed = status.REPORTABLE if report else (status.DRAFT,)
+    if project.status not in allowed or not path.exists():
+        what = "结题报告" if report else "申报表"
+        raise QianghuiError(f"项目状态为“{project.status}”，不能提交{what}"
+                            + ("（已经提交过了）" if project.status == status.PENDING else ""))
+    original = path.read_bytes()
+    doc = load_file(path, lay.rel(path))
+    if doc.data.get("状态") != status.DRAFT:
+        raise QianghuiError(f"{lay.rel(path)} 的状态不是“草稿”，无需提交")
+    _write_text(path, original, replace_scalar(doc, ("状态",), "已提交"))
+    problems = problems_of(lay, year, society, path)
+    if problems:
+        path.write_bytes(original)        # the user's file, byte for byte
+        raise QianghuiError("还有错误，未提交：", problems)
+    return vcs.commit([lay.submission_dir(year, society)],
+                      f"提交{'结题报告' if report else '申报表'}：{project.society_name}")
+
+
+def _write_text(path: Path, original: bytes, text: str) -> None:
+    bom = b"\xef\xbb\xbf" if original.startswith(b"\xef\xbb\xbf") else b""
+    tmp = path.with_name(path.name + ".qianghui-tmp")
+    tmp.write_bytes(bom + text.encode("utf-8"))
+    tmp.replace(path)
+
+
+def review(lay: Layout, year: int, society: str, *, outcome: str, opinion: str,
+           report: bool = False, today: date | None = None) -> str:
+    """Write the administrator's decision for one stage with the judged file's hash; commit."""
+    vcs = Vcs(lay.root)
+    person = acting_person(vcs, lay)
+    if person.role != "管理员":
+        raise QianghuiError(f"{person.name}不是管理员，不能作出审核决定")
+    if not opinion.strip():
+        raise QianghuiError("请用 -m 写明审核意见")
+    project = find_project(lay, year, society)
+    stage, target = ("结题", lay.completion(year, society)) if report else ("申报", lay.application(year, society))
+    expected = status.REPORTED if report else status.PENDING
+    if project.status != expected:
+        raise QianghuiError(f"项目状态为“{project.status}”，只有“{expected}”的{stage}材料可以审核")
+    if vcs.dirty(target):
+        raise QianghuiError(f"{lay.rel(target)} 有尚未提交到 git 的修改：只能审核已提交的版本")
+    version = "sha256:" + load_file(target, lay.rel(target)).sha256
+    block = verdict_block(stage, outcome, opinion, person.id, today or date.today(), version)
+    write_decision(lay.decision(year, society), stage, block)
+    return vcs.commit([lay.decision(year, society)],
+                      f"审核{stage}：{project.society_name} {outcome}\n\n{opinion.strip()}")
+
+
+def verdict_block(stage: str, outcome: str, opinion: str, reviewer: str, day: date,
+                  version: str) -> str:
+    """The YAML of one stage; the opinion quoted so any text the admin typed stays text."""
+    text = json.dumps(opinion.strip(), ensure_ascii=False)
+    return (f"{stage}:\n  结论: {outcome}\n  意见: {text}\n  审核人: {reviewer}\n"
+            f"  日期: {day.isoformat()}\n  版本: {version}\n")
+
+
+def write_decision(path: Path, stage: str, block: str) -> None:
+    """Replace (or add) one stage of decision.yaml, keeping the other stage as it was typed."""
+    if path.exists():
+        original = path.read_bytes()
+        try:
+            text = replace_block(load_bytes(original, path.name), stage, block)
+        except YamlError as e:
+            raise QianghuiError(f"{path} 无法读取，未作修改", e.problems) from e
+    else:
+        original, text = b"", DECISION_HEADER + block
+    Decision.model_validate(load_bytes(text.encode(), path.name).data)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _write_text(path, original, text)
