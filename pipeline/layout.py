@@ -120,8 +120,19 @@ class Layout:
         root = self.root
         found = [*root.glob("submissions/*/*/application.yaml"),
                  *root.glob("submissions/*/*/completion.yaml"),
-                 *root.glob("reviews/*/*/decision.yaml"), *root.glob("reviews/*/selection.yaml")]
+                 *root.glob("reviews/*/*/decision.yaml"), *root.glob("reviews/*/*/survey.yaml"),
+                 *root.glob("reviews/*/*/panel/*.yaml"), *root.glob("reviews/*/*/acceptance/*.yaml"),
+                 *root.glob("reviews/*/selection.yaml"), *root.glob("reviews/*/spot-check.yaml")]
         return sorted(found)
+
+    def project_forms(self, year: int, society: str) -> list[Path]:
+        """Every existing form of one project, plus the year's selection and spot check."""
+        sub, rev = self.submission_dir(year, society), self.review_dir(year, society)
+        paths = [sub / "application.yaml", sub / "completion.yaml", rev / "decision.yaml",
+                 rev / "survey.yaml", self.selection(year),
+                 self.root / "reviews" / str(year) / "spot-check.yaml",
+                 *rev.glob("panel/*.yaml"), *rev.glob("acceptance/*.yaml")]
+        return [p for p in paths if p.exists()]
 
     def decision(self, year: int, society: str) -> Path:
         return self.review_dir(year, society) / "decision.yaml"

@@ -14,12 +14,12 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from pipeline import layout, messages
-from pipeline.errors import Problem
+from pipeline.errors import Problem, QianghuiError
 from pipeline.layout import Layout
 from pipeline.rules import Finding
 from pipeline.yamlio import Document, YamlError, load_file
 from schemas.program import Program
-from schemas.registry import People, Registry
+from schemas.registry import People, Person, Registry
 
 _INCOMPLETE = {"missing", "too_short", "string_too_short"}
 
@@ -53,6 +53,11 @@ class Config:
     registry: Registry | None = None
     people: People | None = None
     results: list[FileResult] = field(default_factory=list)
+    loaded: dict[str, FileResult] = field(default_factory=dict)   # forms already read this run
+
+    def person(self, person_id: str) -> Person | None:
+        people = self.people.people if self.people else []
+        return next((p for p in people if p.id == person_id), None)
 
 
 def load_form(path: Path, display: str, kind: str, model: type[BaseModel],
@@ -122,3 +127,11 @@ def load_config(lay: Layout) -> Config:
         config.results.append(result)
         setattr(config, attr, result.model)
     return config
+
+
+def read_model(lay: Layout, path: Path, kind: str, model: type[BaseModel]) -> Any:
+    """One valid form, or a QianghuiError listing its problems (for commands that need it)."""
+    result, _ = load_form(path, lay.rel(path), kind, model)
+    if result.problems or result.model is None:
+        raise QianghuiError(f"{result.path} 有错误，请先修正（qianghui validate）", result.problems)
+    return result.model

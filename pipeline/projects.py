@@ -6,11 +6,30 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from pipeline import layout, status
+from pipeline import layout, scoring, status
 from pipeline.errors import Problem
 from pipeline.validate import Config, FileResult, ValidationResult
 from schemas.application import Application
+from schemas.completion import Completion
 from schemas.decision import Decision, Selection, Verdict
+from schemas.program import Program
+from schemas.sheets import ScoreSheet, SpotCheck, Survey
+
+
+@dataclass
+class Scores:
+    """The numbers of one project: panel and acceptance scores, grade, rates, rank, spot check."""
+
+    panel: Decimal | None = None
+    panel_sheets: list[ScoreSheet] = field(default_factory=list)
+    acceptance: Decimal | None = None
+    acceptance_sheets: list[ScoreSheet] = field(default_factory=list)
+    grade: str = ""
+    goal_rate: Decimal | None = None
+    satisfaction: Decimal | None = None
+    approval: Decimal | None = None
+    rank: int | None = None
+    spot_checked: bool = False
 
 
 @dataclass
@@ -25,6 +44,9 @@ class Project:
     violations: tuple[str, ...] = ()
     documents: list[str] = field(default_factory=list)
     decision: Decision | None = None
+    scores: Scores = field(default_factory=Scores)
+    report: Completion | None = None
+    survey: Survey | None = None
 
     @property
     def model(self) -> Application | None:
@@ -49,11 +71,18 @@ class Project:
         return {"年度": self.year, "学会": self.society, "学会名称": self.society_name,
                 "项目名称": raw.get("项目名称") or "", "类别": raw.get("申请资助类别") or "",
                 "项目形式": raw.get("项目形式") or "", "金额": raw.get("申报资助金额") or "",
-                "状态": self.status, "错误": self.problem_count or "",
+                "状态": self.status, "立项评分": _num(self.scores.panel),
+                "排名": self.scores.rank or "", "验收得分": _num(self.scores.acceptance),
+                "等级": self.scores.grade, "错误": self.problem_count or "",
                 "文档": "、".join(self.documents)}
 
 
-COLUMNS = ["年度", "学会", "学会名称", "项目名称", "类别", "项目形式", "金额", "状态", "错误"]
+def _num(value: Decimal | None) -> str:
+    return "" if value is None else f"{value:.2f}"
+
+
+COLUMNS = ["年度", "学会", "学会名称", "项目名称", "类别", "项目形式", "金额", "状态", "立项评分",
+           "排名", "验收得分", "等级", "错误"]
 
 
 def build_projects(result: ValidationResult, config: Config) -> list[Project]:
@@ -74,7 +103,11 @@ class Index:
 
     decisions: dict[tuple[int, str], FileResult] = field(default_factory=dict)
     completions: dict[tuple[int, str], FileResult] = field(default_factory=dict)
+    surveys: dict[tuple[int, str], FileResult] = field(default_factory=dict)
+    panel: dict[tuple[int, str], list[FileResult]] = field(default_factory=dict)
+    acceptance: dict[tuple[int, str], list[FileResult]] = field(default_factory=dict)
     selections: dict[int, FileResult] = field(default_factory=dict)
+    spot_checks: dict[int, FileResult] = field(default_factory=dict)
 
     @classmethod
     def of(cls, result: ValidationResult) -> Index:
@@ -83,13 +116,27 @@ class Index:
             kind = layout.classify(fr.path)
             if kind is None or kind.year is None:
                 continue
+            key = (kind.year, kind.society or "")
             if fr.kind == layout.SELECTION:
                 index.selections[kind.year] = fr
-            elif kind.society and fr.kind == layout.DECISION:
-                index.decisions[(kind.year, kind.society)] = fr
-            elif kind.society and fr.kind == layout.COMPLETION:
-                index.completions[(kind.year, kind.society)] = fr
+            elif fr.kind == layout.SPOT_CHECK:
+                index.spot_checks[kind.year] = fr
+            elif fr.kind in _SINGLE:
+                getattr(index, _SINGLE[fr.kind])[key] = fr
+            elif fr.kind in (layout.PANEL, layout.ACCEPTANCE):
+                getattr(index, fr.kind).setdefault(key, []).append(fr)
         return index
+
+    def spot_checked(self, year: int) -> set[str]:
+        fr = self.spot_checks.get(year)
+        return set(fr.model.drawn) if fr and isinstance(fr.model, SpotCheck) else set()
+
+    def ranking(self, year: int) -> dict[str, int]:
+        """Position of each society in the year's selection list (proposed or approved)."""
+        fr = self.selections.get(year)
+        if not fr or not isinstance(fr.model, Selection):
+            return {}
+        return {e.society: i for i, e in enumerate(fr.model.funded, 1)}
 
     def funded(self, year: int) -> set[str]:
         """Societies in the year's selection once it carries the 审批."""
@@ -100,12 +147,47 @@ class Index:
         return {entry.society for entry in model.funded}
 
 
+_SINGLE = {layout.DECISION: "decisions", layout.COMPLETION: "completions",
+           layout.SURVEY: "surveys"}
+
+
+def valid_sheets(results: list[FileResult]) -> list[ScoreSheet]:
+    """Score sheets that passed validation (a broken sheet never counts)."""
+    return [r.model for r in results if isinstance(r.model, ScoreSheet) and not r.problems]
+
+
+def _valid(fr: FileResult | None, model: type) -> Any:
+    return fr.model if fr and isinstance(fr.model, model) and not fr.problems else None
+
+
+def score_project(year: int, society: str, index: Index, program: Program | None) -> Scores:
+    """Aggregate the project's sheets and reports into its numbers."""
+    key = (year, society)
+    trim = program.trim_at if program else 5
+    panel = valid_sheets(index.panel.get(key, []))
+    accepted = valid_sheets(index.acceptance.get(key, []))
+    report: Completion | None = _valid(index.completions.get(key), Completion)
+    survey: Survey | None = _valid(index.surveys.get(key), Survey)
+    scores = Scores(panel=scoring.combine([s.total() for s in panel], trim), panel_sheets=panel,
+                    acceptance=scoring.combine([s.total() for s in accepted], trim),
+                    acceptance_sheets=accepted, rank=index.ranking(year).get(society),
+                    spot_checked=society in index.spot_checked(year))
+    if scores.acceptance is not None and program is not None:
+        scores.grade = scoring.grade(scores.acceptance, program.bands)
+    if report is not None:
+        scores.goal_rate = scoring.goal_rate(report)
+    if survey is not None:
+        scores.satisfaction = scoring.satisfaction(survey)
+        scores.approval = scoring.approval_rate(survey)
+    return scores
+
+
 def _verdict(v: Verdict | None) -> status.Verdict | None:
     return status.Verdict(v.outcome, v.version) if v else None
 
 
-def facts_for(year: int, society: str, fr: FileResult, index: Index,
-              config: Config) -> status.Facts:
+def facts_for(year: int, society: str, fr: FileResult, index: Index, config: Config,
+              acceptance: Decimal | None = None) -> status.Facts:
     """What the files of one project say, for the status machine."""
     data = fr.data if isinstance(fr.data, dict) else {}
     decision = index.decisions.get((year, society))
@@ -121,19 +203,25 @@ def facts_for(year: int, society: str, fr: FileResult, index: Index,
         report_state=str(report_data.get("状态") or status.DRAFT) if report_data is not None else None,
         report_sha256=report.sha256 if report else "",
         report_review=_verdict(verdicts.completion if verdicts else None),
+        acceptance=acceptance,
         pass_line=program.pass_line if program else status.Facts.pass_line)
 
 
 def make_project(year: int, society: str, fr: FileResult, index: Index,
                  config: Config) -> Project:
     """Derive the status; a contradiction in the files becomes a problem of the application."""
-    outcome = status.derive(facts_for(year, society, fr, index, config))
+    scores = score_project(year, society, index, config.programs.get(year))
+    outcome = status.derive(facts_for(year, society, fr, index, config, scores.acceptance))
     decision_file = index.decisions.get((year, society))
     decision = decision_file.model if decision_file else None
     for message in outcome.violations:
         line, column = fr.doc.locate(("状态",)) if fr.doc else (0, 0)
         fr.problems.append(Problem(fr.path, line, column, "状态", "status-violation", message))
     entry = config.registry.get(society) if config.registry else None
+    key = (year, society)
     return Project(year, society, entry.name if entry else society, fr, outcome.status,
                    outcome.violations,
-                   decision=decision if isinstance(decision, Decision) else None)
+                   decision=decision if isinstance(decision, Decision) else None,
+                   scores=scores,
+                   report=_valid(index.completions.get(key), Completion),
+                   survey=_valid(index.surveys.get(key), Survey))

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from pipeline.yamlio import Loc
 from schemas.application import Application
+from schemas.completion import Completion
 from schemas.program import Program
 from schemas.registry import Registry, Society
 
@@ -102,3 +103,49 @@ def ineligibility(year: int, society: Society) -> list[str]:
     reasons += [f"{society.name}往年项目「{p.name}」（{p.year} 年度）尚未验收通过：不予资助"
                 for p in society.past if p.year < year and not p.accepted]
     return reasons
+
+
+def check_completion(report: Completion, app: Application, grant: Decimal) -> list[Finding]:
+    """结题报告 against its application: every goal answered, every budget line accounted for,
+    and the grant spent exactly ("资助类项目经费必须按预算执行完毕")."""
+    return [*check_goals(report, app), *check_finance(report, app, grant)]
+
+
+def check_goals(report: Completion, app: Application) -> list[Finding]:
+    """One 目标完成情况 per 预期目标 of the application, matched by text."""
+    wanted = list(app.theme.goals)
+    found = [Finding(("目标完成情况", i, "目标"), "goal-unknown",
+                     f"申报表的预期目标中没有「{g.goal}」：请照抄申报表中的目标")
+             for i, g in enumerate(report.goals) if g.goal not in wanted]
+    answered = {g.goal for g in report.goals}
+    found += [Finding(("目标完成情况",), "goal-missing", f"预期目标「{goal}」没有填写完成情况")
+              for goal in wanted if goal not in answered]
+    return found
+
+
+def check_finance(report: Completion, app: Application, grant: Decimal) -> list[Finding]:
+    """财务总结 line by line against 预算安排, and total spending equal to the grant."""
+    budget = {line.item: line.amount for line in app.budget}
+    found: list[Finding] = []
+    for i, line in enumerate(report.finance):
+        loc: Loc = ("财务总结", i)
+        if line.item not in budget:
+            found.append(Finding((*loc, "项目"), "finance-unknown-line",
+                                 f"预算安排中没有「{line.item}」这一项"))
+            continue
+        if line.budget != budget[line.item]:
+            found.append(Finding((*loc, "预算"), "finance-budget-mismatch",
+                                 f"「{line.item}」预算应为 {yuan(budget[line.item])} 元（申报表），"
+                                 f"这里写的是 {yuan(line.budget)} 元"))
+        if line.actual != line.budget:
+            found.append(Finding((*loc, "实际"), "finance-not-executed",
+                                 f"「{line.item}」实际支出 {yuan(line.actual)} 元，与预算 "
+                                 f"{yuan(line.budget)} 元不一致：资助经费须按预算执行完毕"))
+    listed = {line.item for line in report.finance}
+    found += [Finding(("财务总结",), "finance-missing-line", f"预算项目「{item}」没有填写实际支出")
+              for item in budget if item not in listed]
+    spent = sum((line.actual for line in report.finance), Decimal(0))
+    if spent != grant:
+        found.append(Finding(("财务总结",), "finance-total",
+                             f"实际支出合计 {yuan(spent)} 元，与资助金额 {yuan(grant)} 元不一致"))
+    return found

@@ -72,11 +72,10 @@ def evaluate(lay: Layout, targets: list[Path] | None, *, today: date | None = No
 
 def project_files(lay: Layout, societies: Iterable[tuple[int, str]]) -> list[Path]:
     """Every existing file that decides the status of the named projects."""
-    paths: list[Path] = []
-    for year, society in sorted(set(societies)):
-        paths += [lay.application(year, society), lay.completion(year, society),
-                  lay.decision(year, society), lay.selection(year)]
-    return sorted({p for p in paths if p.exists()})
+    paths: set[Path] = set()
+    for year, society in set(societies):
+        paths.update(lay.project_forms(year, society))
+    return sorted(paths)
 
 
 def plan_documents(lay: Layout, projects: list[Project], config: Config) -> list[Job]:

@@ -8,9 +8,11 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from schemas.application import Application
+from schemas.completion import Completion
 from schemas.decision import Decision, Selection
 from schemas.program import Program
 from schemas.registry import People, Registry
+from schemas.sheets import ScoreSheet, SpotCheck, Survey
 
 MODELS: dict[str, type[BaseModel]] = {
     "application": Application,
@@ -19,6 +21,10 @@ MODELS: dict[str, type[BaseModel]] = {
     "people": People,
     "decision": Decision,
     "selection": Selection,
+    "completion": Completion,
+    "score-sheet": ScoreSheet,
+    "survey": Survey,
+    "spot-check": SpotCheck,
 }
 TITLES = {
     "application": "“党建强会计划”项目申报表",
@@ -27,6 +33,10 @@ TITLES = {
     "people": "人员与权限",
     "decision": "审核决定",
     "selection": "立项名单",
+    "completion": "结题报告",
+    "score-sheet": "评分表（立项评审 / 考核表）",
+    "survey": "问卷调查与民主测评",
+    "spot-check": "财务抽查",
 }
 
 

@@ -12,8 +12,10 @@ import os
 import sys
 import threading
 import time
+import warnings
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import suppress
 from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import TextIO
@@ -63,8 +65,8 @@ def digest(path: Path) -> str | None:
 
 
 def errors_of(p: Project) -> tuple[str, ...]:
-    """A project's problems and violations as `path:line:col: 消息` lines."""
-    return tuple(pr.format() for pr in p.application.problems) + tuple(p.violations)
+    """A project's problems (status violations included) as `path:line:col: 消息` lines."""
+    return tuple(pr.format() for pr in p.application.problems)
 
 
 class _Handler(ev.FileSystemEventHandler):
@@ -89,7 +91,8 @@ class Watcher:
         self.batches = 0
         self.handled: deque[tuple[str, ...]] = deque(maxlen=100)  # changed paths per batch
         self.ready = threading.Event()  # set once the first full run is done
-        self._root = os.path.abspath(lay.root)
+        self._root = os.path.realpath(lay.root)  # events name real paths (macOS: /private/tmp)
+        self._base = Path(self._root)
         self._observer: BaseObserver = PollingObserver() if polling else Observer()
         self._handler = _Handler(self.notice)
         self._watches: dict[str, ObservedWatch] = {}
@@ -135,7 +138,8 @@ class Watcher:
             self._queue([rel])
 
     def handle_batch(self, paths: Iterable[str]) -> None:
-        """Handle repository-relative paths as one batch; every failure becomes a message."""
+        """Handle repository-relative paths as one batch; every failure becomes a message.
+        Runs on the worker thread (call it directly only when the watcher is not started)."""
         self._safely(self._handle, sorted(set(paths)))
 
     def _queue(self, rels: Iterable[str]) -> None:
@@ -181,14 +185,14 @@ class Watcher:
     def _initial(self) -> None:
         """Snapshot and hash the watched trees, then run everything once."""
         self._snapshot = self._scan()
-        self._hashes = {r: h for r in self._snapshot if (h := digest(self.lay.root / r))}
+        self._hashes = {r: h for r in self._snapshot if (h := digest(self._base / r))}
         self._report(orchestrator.run(self.lay), None, [])
         self._say(f"{_now()} 正在监视 {'/ '.join(WATCHED)}/（Ctrl-C 退出）")
 
     def _ensure_watches(self) -> None:
         """Watch each tree that exists (again); drop the watch of one that is gone."""
         for name in WATCHED:
-            folder, watch = self.lay.root / name, self._watches.get(name)
+            folder, watch = self._base / name, self._watches.get(name)
             if folder.is_dir() and watch is None:
                 self._watches[name] = self._observer.schedule(
                     self._handler, str(folder), recursive=True, event_filter=EVENTS)
@@ -196,10 +200,8 @@ class Watcher:
                     self._queue([name])
             elif not folder.is_dir() and watch is not None:
                 del self._watches[name]
-                try:
+                with suppress(KeyError):
                     self._observer.unschedule(watch)
-                except KeyError:
-                    pass
 
     def _walk(self, folder: Path) -> Iterator[str]:
         """Repository-relative paths of the files under a folder, ignored names left out."""
@@ -213,12 +215,10 @@ class Watcher:
     def _scan(self) -> dict[str, tuple[int, int]]:
         """(mtime, size) of every watched file."""
         found = {}
-        for rel in (r for name in WATCHED for r in self._walk(self.lay.root / name)):
-            try:
-                st = os.stat(self.lay.root / rel)
-            except OSError:
-                continue
-            found[rel] = (st.st_mtime_ns, st.st_size)
+        for rel in (r for name in WATCHED for r in self._walk(self._base / name)):
+            with suppress(OSError):
+                st = os.stat(self._base / rel)
+                found[rel] = (st.st_mtime_ns, st.st_size)
         return found
 
     def _rescan(self) -> None:
@@ -232,7 +232,7 @@ class Watcher:
         """Folders become the files in them (or the files known there, when it is gone)."""
         out: set[str] = set()
         for rel in rels:
-            path = self.lay.root / rel
+            path = self._base / rel
             if path.is_dir():
                 out.update(self._walk(path))
             elif path.exists():
@@ -245,7 +245,7 @@ class Watcher:
         """The paths whose content differs from when they were last handled (deletion counts)."""
         changed = []
         for rel in sorted(rels):
-            new = digest(self.lay.root / rel)
+            new = digest(self._base / rel)
             if new != self._hashes.get(rel):
                 changed.append(rel)
                 if new is None:
@@ -268,14 +268,14 @@ class Watcher:
     def _targets(self, changed: list[str]) -> set[Key] | None:
         """The projects to re-run (None: all). A deleted application takes a full run: only
         that drops it from build/status.json."""
-        targets = orchestrator.affected(self.lay, [self.lay.root / p for p in changed])
+        targets = orchestrator.affected(self.lay, [self._base / p for p in changed])
         if targets is None or any(self._removed_application(p) for p in changed):
             return None
         return {t for t in targets if self.lay.application(*t).exists()}
 
     def _removed_application(self, rel: str) -> bool:
         kind = layout.classify(rel)
-        return bool(kind and kind.kind == layout.APPLICATION and not (self.lay.root / rel).exists())
+        return bool(kind and kind.kind == layout.APPLICATION and not (self._base / rel).exists())
 
     def _report(self, result: orchestrator.RunResult, targets: set[Key] | None,
                 changed: list[str]) -> None:
@@ -291,7 +291,7 @@ class Watcher:
             else:
                 show = key in targets
             if show:
-                self._print_project(p, docs)
+                self._say(*project_lines(p, docs))
         if targets is None:
             self._print_full(result, changed)
         self._print_others(result)
@@ -301,21 +301,7 @@ class Watcher:
         for key in sorted(set(self._known) - {(p.year, p.society) for p in result.projects}):
             del self._known[key]
             self._say(f"{_now()} {key[0]}/{key[1]} 已删除（没有 application.yaml）")
-        why = f"{changed[0]} 等 {len(changed)} 个文件" if len(changed) > 1 else (
-            changed[0] if changed else "启动")
-        self._say(f"{_now()} 全部检查（{why}）：{len(result.projects)} 个项目，"
-                  f"生成 {len(result.written)} 份文档，{len(result.problems)} 个错误")
-
-    def _print_project(self, p: Project, docs: list[str]) -> None:
-        errors = errors_of(p)
-        line = f"{_now()} {p.year}/{p.society} {p.status}"
-        if errors:
-            line += f"（{len(errors)} 个错误）"
-        elif docs:
-            line += " → 生成 " + "、".join(docs)
-        elif p.documents:
-            line += "（文档无变化）"
-        self._say(line, *errors)
+        self._say(summary_line(result, changed))
 
     def _print_others(self, result: orchestrator.RunResult) -> None:
         """Problems outside the projects (config, templates), each shown once until it changes."""
@@ -333,8 +319,29 @@ def _now() -> str:
     return time.strftime("%H:%M:%S")
 
 
+def project_lines(p: Project, docs: list[str]) -> list[str]:
+    """`HH:MM:SS 年度/学会 状态 → 生成 …` (or `（n 个错误）` and the errors, one a line)."""
+    errors = errors_of(p)
+    line = f"{_now()} {p.year}/{p.society} {p.status}"
+    if errors:
+        line += f"（{len(errors)} 个错误）"
+    elif docs:
+        line += " → 生成 " + "、".join(docs)
+    elif p.documents:
+        line += "（文档无变化）"
+    return [line, *errors]
+
+
+def summary_line(result: orchestrator.RunResult, changed: list[str]) -> str:
+    """The line after a full run: why, and how many projects, documents and errors."""
+    why = changed[0] + (f" 等 {len(changed)} 个文件" if len(changed) > 1 else "") if changed else "启动"
+    return (f"{_now()} 全部检查（{why}）：{len(result.projects)} 个项目，"
+            f"生成 {len(result.written)} 份文档，{len(result.problems)} 个错误")
+
+
 def watch(lay: Layout, *, polling: bool = False, out: TextIO = sys.stdout) -> int:
     """Watch the tree and re-run the affected work on every save until Ctrl-C (exit 130)."""
+    warnings.filterwarnings("ignore", "Callback with id", RuntimeWarning)  # watchdog's inotify noise
     watcher = Watcher(lay, polling=polling, out=out)
     watcher.start()
     try:

@@ -2,20 +2,82 @@
 
 from __future__ import annotations
 
-from pydantic import ConfigDict
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import Field, HttpUrl
 
 from schemas.application import FormState
-from schemas.types import Form, Identifier, Year, field
+from schemas.types import (
+    Date,
+    FileRef,
+    Form,
+    Identifier,
+    LongText,
+    MidText,
+    Money,
+    ShortText,
+    Year,
+    YesNo,
+    field,
+)
+
+Spent = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
+
+
+class Activity(Form):
+    date: Date = field("日期")
+    place: ShortText = field("地点")
+    name: ShortText = field("名称")
+    attendees: int = field("参加人数", ge=0)
+    members: int = field("党员人数", ge=0)
+
+
+class GoalResult(Form):
+    goal: MidText = field("目标", "照抄申报表中的一条预期目标")
+    done: Literal["是", "否", "部分"] = field("完成")
+    note: MidText | None = field("说明", default=None)
+
+
+class NewsItem(Form):
+    platform: ShortText = field("平台", "如 省科协官网、湖北学会服务网、学会党建工作简报")
+    title: MidText = field("标题")
+    link: HttpUrl = field("链接")
+    date: Date = field("日期")
+
+
+class PartyElements(Form):
+    """活动中融入党的元素：党旗、党徽、统一标识."""
+
+    flag: YesNo = field("党旗")
+    badge: YesNo = field("党徽")
+    logo: YesNo = field("统一标识", "统一使用“党建强会计划”标识")
+
+
+class SpendLine(Form):
+    item: ShortText = field("项目", "与申报表预算安排的项目一致")
+    budget: Money = field("预算")
+    actual: Spent = field("实际")
+    note: MidText | None = field("说明", default=None)
 
 
 class CompletionHeader(Form):
-    """The part of a completion report the status machine reads: year, society, state.
-
-    The report's body (活动记录, 目标完成情况, 宣传报道, 财务总结 …) is judged by the acceptance rules.
-    """
-
-    model_config = ConfigDict(extra="allow")
+    """The part of a report the status machine reads (used for drafts and history)."""
 
     year: Year = field("年度")
     society: Identifier = field("学会")
     state: FormState = field("状态")
+
+
+class Completion(CompletionHeader):
+    """结题报告: what was done, goals met, publicity, party elements, photos, finance."""
+
+    summary: LongText = field("项目实施情况")
+    activities: list[Activity] = field("活动记录", min_length=1)
+    goals: list[GoalResult] = field("目标完成情况", "每条预期目标一项", min_length=1)
+    news: list[NewsItem] = field("宣传报道", "至少 1 篇已发布的活动简讯", min_length=1)
+    elements: PartyElements = field("党建元素")
+    photos: list[FileRef] = field("活动照片", "jpg/jpeg/png，每张不超过 3 MB", min_length=1)
+    finance: list[SpendLine] = field("财务总结", "预算安排每行一项；资助经费须按预算执行完毕",
+                                     min_length=1)
+    attachment: FileRef | None = field("附件", default=None)
