@@ -112,18 +112,35 @@ def problems_from_findings(doc: Document, findings: Iterable[Finding]) -> list[P
     return out
 
 
+_CONFIG_CACHE: dict[Path, tuple[tuple[int, int, int, int], FileResult]] = {}
+
+
+def _load_config_file(lay: Layout, path: Path, kind: str, model: type[BaseModel]) -> FileResult:
+    """A config file, re-read only when it changed on disk (the watcher reloads on every save)."""
+    try:
+        stat = path.stat()
+        signature = (stat.st_mtime_ns, stat.st_size, stat.st_ino, stat.st_ctime_ns)
+    except OSError:
+        signature = (0, 0, 0, 0)
+    cached = _CONFIG_CACHE.get(path)
+    if cached is not None and cached[0] == signature and signature != (0, 0, 0, 0):
+        return cached[1]
+    result, _ = load_form(path, lay.rel(path), kind, model)
+    _CONFIG_CACHE[path] = (signature, result)
+    return result
+
+
 def load_config(lay: Layout) -> Config:
     """Load and validate the program files, the registry and the people list."""
     config = Config()
     for year in lay.years():
-        result, _ = load_form(lay.program(year), lay.rel(lay.program(year)), layout.PROGRAM,
-                              Program)
+        result = _load_config_file(lay, lay.program(year), layout.PROGRAM, Program)
         config.results.append(result)
         if result.model is not None:
             config.programs[year] = result.model
     for path, kind, model, attr in ((lay.societies, layout.SOCIETIES, Registry, "registry"),
                                     (lay.people, layout.PEOPLE, People, "people")):
-        result, _ = load_form(path, lay.rel(path), kind, model)
+        result = _load_config_file(lay, path, kind, model)
         config.results.append(result)
         setattr(config, attr, result.model)
     return config

@@ -20,6 +20,7 @@ from pipeline.projects import Project, build_projects
 from pipeline.validate import Config, ValidationResult, load_config, validate_paths
 
 APPLICATION_TEMPLATE = "申报表.docx"
+YEAR_WIDE = (layout.SELECTION, layout.SPOT_CHECK, layout.PROGRAM)   # affect the whole year
 
 
 @dataclass
@@ -56,9 +57,10 @@ def run(lay: Layout, *, societies: Iterable[tuple[int, str]] | None = None, rend
     targets = None if societies is None else project_files(lay, societies)
     validation, projects, config = evaluate(lay, targets, today=today)
     result = RunResult(validation, projects)
-    if render:
+    config_broken = any(r.problems for r in config.results)
+    if render and not config_broken:      # documents made from broken config would be wrong
         render_jobs(lay, plan_documents(lay, projects, config), result)
-    write_status(lay, projects, full=societies is None)
+    write_status(lay, result, None if societies is None else set(societies))
     return result
 
 
@@ -128,25 +130,40 @@ def render_jobs(lay: Layout, jobs: list[Job], result: RunResult) -> None:
     manifest.save()
 
 
-def write_status(lay: Layout, projects: list[Project], *, full: bool) -> None:
-    """build/status.json: every project's status, problems and documents (merged on partial runs)."""
+def write_status(lay: Layout, result: RunResult, requested: set[tuple[int, str]] | None) -> None:
+    """build/status.json: every project's status, errors (of all its files) and documents.
+
+    A partial run merges into the existing file and drops requested projects that are gone."""
     path = lay.build / "status.json"
     entries: dict[str, Any] = {}
-    if not full and path.exists():
+    if requested is not None and path.exists():
         try:
             entries = json.loads(path.read_text(encoding="utf-8")).get("projects", {})
         except (OSError, ValueError, AttributeError):
             entries = {}
-    for p in projects:
+        for year, society in requested:
+            entries.pop(f"{year}/{society}", None)
+    problems = problems_by_project(result.validation)
+    for p in result.projects:
         entries[f"{p.year}/{p.society}"] = {
             "学会": p.society, "学会名称": p.society_name, "年度": p.year, "状态": p.status,
-            "错误": [pr.format() for pr in p.application.problems],
+            "错误": [pr.format() for pr in problems.get((p.year, p.society), [])],
             "文档": p.documents}
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps({"projects": dict(sorted(entries.items()))}, ensure_ascii=False,
                               indent=2), encoding="utf-8")
     tmp.replace(path)
+
+
+def problems_by_project(validation: ValidationResult) -> dict[tuple[int, str], list[Problem]]:
+    """The problems of every file that belongs to one project, grouped by project."""
+    grouped: dict[tuple[int, str], list[Problem]] = {}
+    for fr in validation.files:
+        kind = layout.classify(fr.path)
+        if fr.problems and kind and kind.year and kind.society:
+            grouped.setdefault((kind.year, kind.society), []).extend(fr.problems)
+    return grouped
 
 
 def affected(lay: Layout, changed: Iterable[Path]) -> set[tuple[int, str]] | None:
@@ -156,7 +173,11 @@ def affected(lay: Layout, changed: Iterable[Path]) -> set[tuple[int, str]] | Non
         kind = layout.classify(lay.rel(path))
         if kind is None:
             continue
-        if kind.society is None or kind.year is None:
+        if kind.kind in YEAR_WIDE and kind.year is not None:
+            found |= {(kind.year, p.parent.name) for p in
+                      (lay.root / "submissions" / str(kind.year)).glob("*/application.yaml")}
+        elif kind.society is None or kind.year is None:
             return None
-        found.add((kind.year, kind.society))
+        else:
+            found.add((kind.year, kind.society))
     return found

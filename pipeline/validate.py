@@ -81,8 +81,8 @@ VALIDATORS: dict[str, Validator] = {
 
 
 def collect_targets(lay: Layout, paths: Iterable[Path] | None) -> list[Path]:
-    """The form files to check: everything in the tree, or those named (folders expanded)."""
-    if not paths:
+    """The form files to check: everything in the tree (None), or those named (folders expanded)."""
+    if paths is None:
         return lay.forms()
     targets: list[Path] = []
     for p in paths:
