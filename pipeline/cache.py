@@ -8,7 +8,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-_ENGINE_FILES = ("documents.py", "render.py", "cache.py")
+_ENGINE_FILES = ("documents.py", "summaries.py", "plan.py", "render.py", "cache.py")
 
 
 @cache
@@ -34,10 +34,11 @@ def file_digest(path: Path) -> str:
     return _file_digest(path, stat.st_mtime_ns, stat.st_size)
 
 
-def input_key(template: Path, context: Any) -> str:
+def input_key(template: Path | None, context: Any) -> str:
     """The key of one rendering: template bytes, context and engine version."""
     payload = json.dumps(context, ensure_ascii=False, sort_keys=True, default=str)
-    digest = hashlib.sha256(f"{engine_version()}\0{file_digest(template)}\0".encode())
+    template_digest = file_digest(template) if template else "-"
+    digest = hashlib.sha256(f"{engine_version()}\0{template_digest}\0".encode())
     digest.update(payload.encode())
     return digest.hexdigest()
 

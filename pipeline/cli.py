@@ -71,6 +71,18 @@ def _watch(a: argparse.Namespace, lay: Layout) -> int:
     return watch(lay, polling=a.polling, out=sys.stdout)
 
 
+def _rank(a: argparse.Namespace, lay: Layout) -> int:
+    return commands.rank(lay, a.year, sys.stdout)
+
+
+def _spot_check(a: argparse.Namespace, lay: Layout) -> int:
+    return commands.spot_check(lay, a.year, a.seed, a.verify, sys.stdout)
+
+
+def _export(a: argparse.Namespace, lay: Layout) -> int:
+    return commands.export(lay, a.year, sys.stdout)
+
+
 def _project_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("society", metavar="学会", help="学会 id，如 hbjx")
     p.add_argument("--年度", dest="year", type=int, help="默认：最新年度")
@@ -141,6 +153,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check-history", help="检查提交历史是否符合“谁可以改什么”")
     p.add_argument("range", nargs="?", help="提交范围，如 origin/main..HEAD（默认：规则起始之后的全部）")
     p.set_defaults(handler=_check_history)
+
+    p = sub.add_parser("rank", help="按立项评审得分排名，生成拟立项名单 selection.yaml")
+    p.add_argument("--年度", dest="year", type=int, help="默认：最新年度")
+    p.set_defaults(handler=_rank)
+
+    p = sub.add_parser("spot-check", help="财务抽查：用公开的种子抽取，或复核已有的抽取")
+    p.add_argument("--年度", dest="year", type=int, help="默认：最新年度")
+    p.add_argument("--种子", dest="seed", help="默认：审批立项名单的提交 id")
+    p.add_argument("--verify", action="store_true", help="按文件中的种子重新抽取并比对")
+    p.set_defaults(handler=_spot_check)
+
+    p = sub.add_parser("export", help="导出 build/<年度>/登记表.xlsx")
+    p.add_argument("--年度", dest="year", type=int, help="默认：最新年度")
+    p.set_defaults(handler=_export)
 
     p = sub.add_parser("watch", help="监视文件变化，保存即检查并生成文档")
     p.add_argument("--polling", action="store_true", help="轮询模式（网络共享目录）")

@@ -175,3 +175,48 @@ def check_history(lay: Layout, rev_range: str | None, out: TextIO) -> int:
     print(f"{len(violations)} 处违反权限规则" if violations else "历史检查通过：没有违反权限规则的提交",
           file=out)
     return 1 if violations else 0
+
+
+def rank(lay: Layout, year: int | None, out: TextIO) -> int:
+    """Rank the year's applications by panel score and write the proposed selection."""
+    from pipeline.selection import propose, ranking_rows
+
+    year = default_year(lay, year)
+    ranked = propose(lay, year)
+    print(report.table(ranking_rows(ranked), ["排名", "学会", "得分", "申报金额", "拟立项"]), file=out)
+    print(f"已写入 {lay.rel(lay.selection(year))}（拟立项 {sum(r.funded for r in ranked)} 个），"
+          "待省科协党组审批后由管理员填写“审批”", file=out)
+    return 0
+
+
+def spot_check(lay: Layout, year: int | None, seed: str | None, verify: bool, out: TextIO,
+               today: date | None = None) -> int:
+    """Draw the public financial spot check, or (verify) redo the draw and compare."""
+    from pipeline import selection
+
+    year = default_year(lay, year)
+    if verify:
+        differences = selection.verify(lay, year)
+        print("\n".join(differences) if differences else "复核通过：按种子重新抽取的结果与文件一致",
+              file=out)
+        return 1 if differences else 0
+    program = load_config(lay).programs.get(year)
+    if program is None:
+        raise QianghuiError(f"没有 {year} 年度的申报通知，或它有错误")
+    check = selection.spot_check(lay, year, program.audit_rate, seed, today or date.today())
+    print(f"种子：{check.seed}\n抽中：{'、'.join(check.drawn)}（{check.count} 个）\n"
+          f"已写入 reviews/{year}/spot-check.yaml", file=out)
+    return 0
+
+
+def export(lay: Layout, year: int | None, out: TextIO) -> int:
+    """Write build/<年度>/登记表.xlsx: one row per project for the office."""
+    from pipeline import render, summaries
+
+    year = default_year(lay, year)
+    _, projects, _ = evaluate(lay, None)
+    rows = summaries.register_rows([p for p in projects if p.year == year])
+    target = lay.build / str(year) / "登记表.xlsx"
+    render.write_atomic(target, render.normalize_docx(summaries.register_xlsx(rows, year)))
+    print(f"已导出 {lay.rel(target)}（{len(rows)} 个项目）", file=out)
+    return 0

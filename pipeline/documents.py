@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from pipeline import scoring
 from pipeline.rules import yuan
 from schemas.application import Application
+from schemas.completion import Completion
+from schemas.program import Program, RubricItem
+from schemas.sheets import ScoreSheet
+
+if TYPE_CHECKING:
+    from pipeline.projects import Project
 
 BLANK_DATE = "　　年　　月　　日"
 CHECKED, UNCHECKED = "☑", "□"
@@ -66,3 +74,66 @@ def approval_context(decision: dict[str, Any] | None) -> dict[str, Any]:
     return {"approval_opinion": paragraphs(str(decision.get("opinion") or "")),
             "approval_leader": str(decision.get("leader") or ""),
             "approval_date": chinese_date(decision.get("date"))}
+
+
+def percent(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value:.2f}%"
+
+
+def sheet_rows(rubric: Sequence[RubricItem], sheets: Sequence[ScoreSheet]) -> list[dict[str, str]]:
+    """The seven 考核表 rows: one sheet's scores, or each indicator's mean over several sheets."""
+    rows = []
+    for i, item in enumerate(rubric, 1):
+        scores = [s.scores[item.name] for s in sheets if item.name in s.scores]
+        mean = (sum((x.score for x in scores), Decimal(0)) / len(scores)) if scores else None
+        remark = scores[0].note or "" if len(sheets) == 1 and scores else ""
+        rows.append({"no": str(i), "name": item.name, "max": f"{item.max:g}", "note": item.note,
+                     "score": "" if mean is None else f"{mean:.2f}".removesuffix(".00"),
+                     "remark": remark})
+    return rows
+
+
+def assessment_context(project: Project, program: Program, sheets: Sequence[ScoreSheet],
+                       expert: str, day: date | None, method: str) -> dict[str, Any]:
+    """考核表 of one expert (one sheet) or of the whole group (the sheets kept for the mean)."""
+    s = project.scores
+    total = sum((sh.total() for sh in sheets), Decimal(0)) / len(sheets) if sheets else Decimal(0)
+    total = total.quantize(Decimal("0.01"))
+    opinion = sheets[0].opinion if len(sheets) == 1 and sheets[0].opinion else ""
+    return {"year": str(project.year), "society_name": project.society_name,
+            "project_name": str(project.raw.get("项目名称") or ""), "expert": expert,
+            "date": chinese_date(day) if day else BLANK_DATE,
+            "rows": sheet_rows(program.acceptance_rubric, sheets),
+            "total_max": f"{sum((i.max for i in program.acceptance_rubric), Decimal(0)):g}",
+            "total": f"{total:.2f}", "grade": scoring.grade(total, program.bands),
+            "opinion": paragraphs(opinion), "method": method,
+            "goal_rate": percent(s.goal_rate), "satisfaction": percent(s.satisfaction),
+            "approval_rate": percent(s.approval)}
+
+
+def report_context(project: Project, report: Completion) -> dict[str, Any]:
+    """结题报告: the report as typed, with totals and the goal rate."""
+    app = project.model
+    amount = app.amount if app else Decimal(0)
+    budget = sum((f.budget for f in report.finance), Decimal(0))
+    actual = sum((f.actual for f in report.finance), Decimal(0))
+    yes = {True: "是", False: "否"}
+    return {"year": str(project.year), "society_name": project.society_name,
+            "org_name": app.org_name if app else "", "project_name": app.name if app else "",
+            "category": app.category if app else "", "form": app.subtype if app else "",
+            "amount": yuan(amount), "amount_capital": capital(amount) if amount else "",
+            "summary": paragraphs(report.summary),
+            "activities": [{"date": chinese_date(a.date), "place": a.place, "name": a.name,
+                            "attendees": str(a.attendees), "members": str(a.members)}
+                           for a in report.activities],
+            "goals": [{"goal": g.goal, "done": g.done, "note": g.note or ""} for g in report.goals],
+            "goal_rate": percent(scoring.goal_rate(report)),
+            "news": [{"platform": n.platform, "title": n.title, "link": str(n.link),
+                      "date": chinese_date(n.date)} for n in report.news],
+            "flag": yes[report.elements.flag], "badge": yes[report.elements.badge],
+            "logo": yes[report.elements.logo],
+            "photos": [{"name": p} for p in report.photos],
+            "finance": [{"item": f.item, "budget": yuan(f.budget), "actual": yuan(f.actual),
+                         "note": f.note or ""} for f in report.finance],
+            "budget_total": yuan(budget), "actual_total": yuan(actual),
+            "actual_capital": capital(actual) if actual else "零元整"}

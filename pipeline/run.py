@@ -12,14 +12,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pipeline import documents, layout
+from pipeline import layout, summaries
 from pipeline.cache import Manifest, input_key
 from pipeline.errors import Problem, QianghuiError
 from pipeline.layout import Layout
-from pipeline.projects import Project, build_projects
+from pipeline.plan import Job, plan
+from pipeline.projects import Index, Project, build_projects
 from pipeline.validate import Config, ValidationResult, load_config, validate_paths
 
-APPLICATION_TEMPLATE = "申报表.docx"
 YEAR_WIDE = (layout.SELECTION, layout.SPOT_CHECK, layout.PROGRAM)   # affect the whole year
 
 
@@ -42,15 +42,6 @@ class RunResult:
         return 1 if self.problems else 0
 
 
-@dataclass(frozen=True)
-class Job:
-    """One document to render: template, context, output path."""
-
-    template: Path
-    context: dict[str, Any]
-    output: Path
-
-
 def run(lay: Layout, *, societies: Iterable[tuple[int, str]] | None = None, render: bool = True,
         today: date | None = None) -> RunResult:
     """Validate, derive status and (optionally) render — for all projects or the ones named."""
@@ -59,7 +50,8 @@ def run(lay: Layout, *, societies: Iterable[tuple[int, str]] | None = None, rend
     result = RunResult(validation, projects)
     config_broken = any(r.problems for r in config.results)
     if render and not config_broken:      # documents made from broken config would be wrong
-        render_jobs(lay, plan_documents(lay, projects, config), result)
+        jobs = plan(lay, projects, config, Index.of(validation), complete_years(lay, projects))
+        render_jobs(lay, jobs, result)
     write_status(lay, result, None if societies is None else set(societies))
     return result
 
@@ -80,30 +72,13 @@ def project_files(lay: Layout, societies: Iterable[tuple[int, str]]) -> list[Pat
     return sorted(paths)
 
 
-def plan_documents(lay: Layout, projects: list[Project], config: Config) -> list[Job]:
-    """The documents each project has earned: a 申报表 for every valid submitted application."""
-    template = lay.templates / APPLICATION_TEMPLATE
-    jobs = []
-    for project in projects:
-        app = project.model
-        if app is None or app.state != "已提交" or project.application.problems:
-            continue
-        context = documents.application_context(app, project.society_name,
-                                                approval(project, config))
-        output = lay.output_dir(project.year, project.society) / "申报表.docx"
-        jobs.append(Job(template, context, output))
-        project.documents.append(lay.rel(output))
-    return jobs
-
-
-def approval(project: Project, config: Config) -> dict[str, Any] | None:
-    """Section 五 of the 申报表: the administrator's 通过 of the application, once given."""
-    verdict = project.decision.application if project.decision else None
-    if verdict is None or verdict.outcome != "通过" or not verdict.judged(project.application.sha256):
-        return None
-    people = config.people.people if config.people else []
-    leader = next((p.name for p in people if p.id == verdict.reviewer), verdict.reviewer)
-    return {"opinion": verdict.opinion, "leader": leader, "date": verdict.date}
+def complete_years(lay: Layout, projects: list[Project]) -> set[int]:
+    """Years whose every application is among the projects (their year documents can be built)."""
+    loaded: dict[int, int] = {}
+    for p in projects:
+        loaded[p.year] = loaded.get(p.year, 0) + 1
+    return {year for year, count in loaded.items()
+            if count == len(list((lay.root / "submissions" / str(year)).glob("*/application.yaml")))}
 
 
 def render_jobs(lay: Layout, jobs: list[Job], result: RunResult) -> None:
@@ -118,11 +93,11 @@ def render_jobs(lay: Layout, jobs: list[Job], result: RunResult) -> None:
             if manifest.fresh(job.output, key):
                 result.unchanged.append(rel)
                 continue
-            data = render.render_bytes(job.template, job.context)
+            data = build(job)
             render.write_atomic(job.output, data)
         except (QianghuiError, OSError) as e:
             message = e.message if isinstance(e, QianghuiError) else f"无法写入：{e}"
-            result.render_problems.append(Problem(lay.rel(job.template), 0, 0, "", "render-failed",
+            result.render_problems.append(Problem(lay.rel(job.template) if job.template else rel, 0, 0, "", "render-failed",
                                                   f"生成 {rel} 失败：{message}"))
             continue
         manifest.record(job.output, key)
@@ -154,6 +129,16 @@ def write_status(lay: Layout, result: RunResult, requested: set[tuple[int, str]]
     tmp.write_text(json.dumps({"projects": dict(sorted(entries.items()))}, ensure_ascii=False,
                               indent=2), encoding="utf-8")
     tmp.replace(path)
+
+
+def build(job: Job) -> bytes:
+    """The bytes of one output: a rendered docx, or the .xlsx register."""
+    from pipeline import render
+
+    if job.template is None:
+        return render.normalize_docx(summaries.register_xlsx(job.context["rows"],
+                                                             job.context["year"]))
+    return render.render_bytes(job.template, job.context)
 
 
 def problems_by_project(validation: ValidationResult) -> dict[tuple[int, str], list[Problem]]:

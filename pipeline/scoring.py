@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TypeVar
 
 from pipeline.rules import Finding
 from schemas.completion import Completion
@@ -16,6 +17,7 @@ from schemas.registry import Person
 from schemas.sheets import ScoreSheet, Survey
 
 CENT = Decimal("0.01")
+T = TypeVar("T")
 
 
 def check_sheet(sheet: ScoreSheet, rubric: Sequence[RubricItem], expert: str,
@@ -47,12 +49,27 @@ def check_sheet(sheet: ScoreSheet, rubric: Sequence[RubricItem], expert: str,
 
 def combine(totals: Sequence[Decimal], trim_at: int) -> Decimal | None:
     """The mean of the sheets' totals; at ≥ trim_at sheets the highest and lowest are dropped."""
-    if not totals:
+    values = trimmed(sorted(totals), trim_at)
+    if not values:
         return None
-    values = sorted(totals)
-    if len(values) >= trim_at:
-        values = values[1:-1]
     return (sum(values, Decimal(0)) / len(values)).quantize(CENT, ROUND_HALF_UP)
+
+
+def trimmed(ordered: Sequence[T], trim_at: int) -> list[T]:
+    """Drop the first and last of an ordered sequence once it has at least `trim_at` items."""
+    return list(ordered[1:-1] if len(ordered) >= trim_at else ordered)
+
+
+def kept_sheets(sheets: Sequence[ScoreSheet], trim_at: int) -> list[ScoreSheet]:
+    """The sheets the combined score is the mean of (ties in total broken by expert id)."""
+    return trimmed(sorted(sheets, key=lambda s: (s.total(), s.expert)), trim_at)
+
+
+def method(count: int, trim_at: int) -> str:
+    """How the combined score was computed, in words for the documents."""
+    if count >= trim_at:
+        return f"共 {count} 份评分表，去掉一个最高分和一个最低分后取平均分。"
+    return f"共 {count} 份评分表，取平均分。"
 
 
 def grade(score: Decimal, bands: Sequence[Band]) -> str:

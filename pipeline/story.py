@@ -55,11 +55,22 @@ def decisions(lay: Layout, project: Project) -> list[str]:
 
 
 def sheets(lay: Layout, project: Project) -> list[str]:
-    folder = lay.review_dir(project.year, project.society)
+    """Score sheets so far, with each expert's total and the combined scores."""
+    s = project.scores
     out = []
-    for label, sub in (("立项评分表", "panel"), ("考核表", "acceptance")):
-        names = sorted(p.stem for p in (folder / sub).glob("*.yaml"))
-        out.append(f"{label}：{'、'.join(names) if names else '（尚无）'}")
+    for label, found in (("立项评分表", s.panel_sheets), ("考核表", s.acceptance_sheets)):
+        each = "、".join(f"{sh.expert} {sh.total():g}" for sh in found)
+        out.append(f"{label}：{each or '（尚无）'}")
+    if s.panel is not None:
+        out.append(f"立项评审得分：{s.panel}" + (f"（拟立项排名第 {s.rank} 名）" if s.rank else ""))
+    if s.acceptance is not None:
+        out.append(f"验收得分：{s.acceptance}（{s.grade}）")
+    for label, value in (("目标实现率", s.goal_rate), ("群众满意率", s.satisfaction),
+                         ("民主测评好评率", s.approval)):
+        if value is not None:
+            out.append(f"{label}：{value}%")
+    if s.spot_checked:
+        out.append("财务抽查：本项目被抽中")
     return out
 
 

@@ -1,0 +1,112 @@
+"""Which documents the files have earned, and the context of each (pure over projects)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pipeline import documents, scoring, status, summaries
+from pipeline.layout import Layout
+from pipeline.loading import Config
+from pipeline.projects import Index, Project
+from schemas.decision import Selection
+from schemas.sheets import SpotCheck
+
+XLSX = "xlsx"
+
+
+@dataclass(frozen=True)
+class Job:
+    """One output file: a docx template with its context, or the .xlsx register (template None)."""
+
+    template: Path | None
+    context: dict[str, Any]
+    output: Path
+
+
+def plan(lay: Layout, projects: Sequence[Project], config: Config, index: Index,
+         full_years: set[int]) -> list[Job]:
+    """Every document of the projects, plus the year documents of the years fully loaded."""
+    jobs: list[Job] = []
+    for project in projects:
+        project_jobs = plan_project(lay, project, config)
+        project.documents += [lay.rel(j.output) for j in project_jobs]
+        jobs += project_jobs
+    for year in sorted(full_years):
+        jobs += plan_year(lay, year, [p for p in projects if p.year == year], config, index)
+    return jobs
+
+
+def plan_project(lay: Layout, project: Project, config: Config) -> list[Job]:
+    out = lay.output_dir(project.year, project.society)
+    app = project.model
+    if app is None or app.state != "已提交" or project.application.problems:
+        return []
+    jobs = [Job(lay.templates / "申报表.docx",
+                documents.application_context(app, project.society_name, approval(project, config)),
+                out / "申报表.docx")]
+    program = config.programs.get(project.year)
+    if project.report is not None and project.status in (status.REPORTED, status.ACCEPTED,
+                                                         status.FAILED, status.REPORT_RETURNED):
+        jobs.append(Job(lay.templates / "结题报告.docx",
+                        documents.report_context(project, project.report), out / "结题报告.docx"))
+    if program is not None and project.scores.acceptance_sheets:
+        jobs += assessment_jobs(lay, project, program, config)
+    return jobs
+
+
+def assessment_jobs(lay: Layout, project: Project, program: Any, config: Config) -> list[Job]:
+    """考核表: one per expert and one combined."""
+    out = lay.output_dir(project.year, project.society)
+    template = lay.templates / "考核表.docx"
+    jobs = []
+    sheets = project.scores.acceptance_sheets
+    for sheet in sheets:
+        person = config.person(sheet.expert)
+        name = person.name if person else sheet.expert
+        context = documents.assessment_context(project, program, [sheet], name, sheet.date, "")
+        jobs.append(Job(template, context, out / f"考核表（{name}）.docx"))
+    kept = scoring.kept_sheets(sheets, program.trim_at)
+    combined = documents.assessment_context(
+        project, program, kept, f"验收组（{len(sheets)} 份评分表）",
+        max(s.date for s in sheets), scoring.method(len(sheets), program.trim_at))
+    jobs.append(Job(template, combined, out / "考核表（汇总）.docx"))
+    return jobs
+
+
+def approval(project: Project, config: Config) -> dict[str, Any] | None:
+    """Section 五 of the 申报表: the administrator's 通过 of the application, once given."""
+    verdict = project.decision.application if project.decision else None
+    if verdict is None or verdict.outcome != "通过" or not verdict.judged(project.application.sha256):
+        return None
+    person = config.person(verdict.reviewer)
+    return {"opinion": verdict.opinion, "leader": person.name if person else verdict.reviewer,
+            "date": verdict.date}
+
+
+def plan_year(lay: Layout, year: int, projects: list[Project], config: Config,
+              index: Index) -> list[Job]:
+    """立项名单, 验收结果汇总, 财务抽查 and 登记表.xlsx of one year."""
+    out = lay.build / str(year)
+    program = config.programs.get(year)
+    names = {p.id: p.name for p in config.people.people} if config.people else {}
+    jobs = [Job(None, {"year": year, "rows": summaries.register_rows(projects)},
+                out / "登记表.xlsx")]
+    selection = index.selections.get(year)
+    if selection and isinstance(selection.model, Selection) and not selection.problems:
+        jobs.append(Job(lay.templates / "立项名单.docx",
+                        summaries.selection_context(year, projects, selection.model, names),
+                        out / "立项名单.docx"))
+        if program and any(p.scores.acceptance is not None for p in projects):
+            jobs.append(Job(lay.templates / "验收结果汇总.docx",
+                            summaries.acceptance_context(year, projects, program),
+                            out / "验收结果汇总.docx"))
+        check = index.spot_checks.get(year)
+        if check and isinstance(check.model, SpotCheck) and not check.problems:
+            jobs.append(Job(lay.templates / "财务抽查.docx",
+                            summaries.spot_check_context(year, projects, check.model,
+                                                         len(selection.model.funded)),
+                            out / "财务抽查.docx"))
+    return jobs
