@@ -40,7 +40,7 @@ def check_reference(folder: Path, ref: str, rule: FileRule) -> str | None:
 
 
 def _check_place(folder: Path, target: Path, ref: str) -> str | None:
-    if target.is_symlink() or not _inside(folder, target):
+    if _through_link(folder, target) or not _inside(folder, target):
         return f"文件「{ref}」指向申报文件夹之外（符号链接或 ..），请把文件复制到本文件夹内"
     if not target.exists():
         return f"找不到文件「{ref}」（路径相对于本表单所在的文件夹）"
@@ -49,12 +49,23 @@ def _check_place(folder: Path, target: Path, ref: str) -> str | None:
     return None
 
 
+def _through_link(folder: Path, target: Path) -> bool:
+    """Whether the target or any folder between it and `folder` is a symbolic link."""
+    path = target
+    while path != folder and path != path.parent:
+        if path.is_symlink():
+            return True
+        path = path.parent
+    return False
+
+
 def _inside(folder: Path, target: Path) -> bool:
+    """No `..` and not absolute (the schema refuses both; checked again here for safety)."""
     try:
-        target.resolve().relative_to(folder.resolve())
-    except (ValueError, OSError):
+        target.relative_to(folder)
+    except ValueError:
         return False
-    return True
+    return ".." not in target.relative_to(folder).parts
 
 
 def _check_content(target: Path, ref: str, rule: FileRule) -> str | None:

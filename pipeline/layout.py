@@ -106,8 +106,13 @@ class Layout:
 
     def rel(self, path: Path) -> str:
         """A path as users see it in messages: relative to the root when inside it."""
+        root = self.root
         try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
+            return (path if path.is_absolute() else Path.cwd() / path).relative_to(root).as_posix()
+        except ValueError:
+            pass
+        try:
+            return path.resolve().relative_to(root.resolve()).as_posix()
         except ValueError:
             return str(path)
 

@@ -56,8 +56,7 @@ class Config:
     loaded: dict[str, FileResult] = field(default_factory=dict)   # forms already read this run
 
     def person(self, person_id: str) -> Person | None:
-        people = self.people.people if self.people else []
-        return next((p for p in people if p.id == person_id), None)
+        return self.people.by_id(person_id) if self.people else None
 
 
 def load_form(path: Path, display: str, kind: str, model: type[BaseModel],

@@ -93,8 +93,7 @@ def load_bytes(raw: bytes, path: str) -> Document:
     text = decode(raw, path)
     builder = _Builder(path)
     try:
-        for event in yaml.parse(text, Loader=_Loader):
-            builder.feed(event)
+        builder.build(yaml.parse(text, Loader=_Loader))
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
@@ -190,108 +189,111 @@ def translate_syntax(e: yaml.MarkedYAMLError, char: str = "") -> str:
     return f"YAML 语法错误：{(e.problem or str(e)).strip()}"
 
 
-class _Frame:
-    def __init__(self, loc: Loc, value: dict[str, Any] | list[Any]) -> None:
-        self.loc = loc
-        self.value = value
-        self.key: str | None = None
-        self.key_line: dict[str, int] = {}
+_NO_KEY = object()
+
+
+def _fail(path: str, event: Any, code: str, message: str) -> YamlError:
+    mark = event.start_mark
+    return YamlError(path, mark.line + 1, mark.column + 1, code, message)
+
+
+def _check_node(path: str, event: Any) -> None:
+    if event.anchor is not None:
+        raise _fail(path, event, "yaml-anchor", f"不支持锚点（&{event.anchor}）；请把内容直接写出来")
+    if event.tag is not None and event.tag != "!":
+        raise _fail(path, event, "yaml-tag", f"不支持 YAML 标签（{event.tag}），请删除")
 
 
 class _Builder:
-    """Turns a stream of parser events into plain data with marks."""
+    """Turns the parser's events into plain data with marks, in one tight loop.
+
+    A frame on the stack is [loc, container, pending key (or _NO_KEY), {key: line}].
+    """
 
     def __init__(self, path: str) -> None:
         self.path = path
         self.root: Any = None
-        self.stack: list[_Frame] = []
-        self.documents = 0
         self.marks: dict[Loc, Mark] = {}
         self.key_marks: dict[Loc, Mark] = {}
         self.spans: dict[Loc, tuple[int, int]] = {}
 
-    def fail(self, event: Any, code: str, message: str) -> YamlError:
-        mark = event.start_mark
-        return YamlError(self.path, mark.line + 1, mark.column + 1, code, message)
-
-    def feed(self, event: Any) -> None:
-        if isinstance(event, yaml.DocumentStartEvent):
-            self.documents += 1
-            if self.documents > 1:
-                raise self.fail(event, "multiple-documents", "一个文件只能有一个 YAML 文档（请删除“---”分隔的其余部分）")
-        elif isinstance(event, yaml.AliasEvent):
-            raise self.fail(event, "yaml-alias", "不支持别名（*名称）；请把内容直接写出来")
-        elif isinstance(event, yaml.ScalarEvent):
-            self.scalar(event)
-        elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
-            self.start(event)
-        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
-            self.stack.pop()
-
-    def check_node(self, event: Any) -> None:
-        if event.anchor is not None:
-            raise self.fail(event, "yaml-anchor", f"不支持锚点（&{event.anchor}）；请把内容直接写出来")
-        if event.tag is not None and event.tag != "!":
-            raise self.fail(event, "yaml-tag", f"不支持 YAML 标签（{event.tag}），请删除")
-
-    def scalar(self, event: Any) -> None:
-        self.check_node(event)
-        plain = event.implicit[0]
-        value: str | None = None if plain and event.value in NULLS else event.value
-        if value is not None:
-            bad = _BAD_CHARS.search(value)
-            if bad:
-                raise self.fail(event, "bad-character",
+    def build(self, events: Iterator[Any]) -> None:
+        path, marks, spans = self.path, self.marks, self.spans
+        stack: list[list[Any]] = []
+        documents = 0
+        for event in events:
+            kind = type(event)
+            if kind is _SCALAR:
+                _check_node(path, event) if event.anchor is not None or event.tag else None
+                value = event.value
+                if event.implicit[0] and value in NULLS:
+                    value = None
+                elif _BAD_CHARS.search(value):
+                    bad = _BAD_CHARS.search(value)
+                    assert bad is not None
+                    raise _fail(path, event, "bad-character",
                                 f"含有 Word 无法保存的字符（U+{ord(bad.group()):04X}），请删除")
-        top = self.stack[-1] if self.stack else None
-        if isinstance(top, _Frame) and isinstance(top.value, dict) and top.key is None:
-            self.key(top, event, value)
-        else:
-            loc = self.place(event, value, container=False)
-            self.spans[loc] = (event.start_mark.index, event.end_mark.index)
+                if stack and stack[-1][2] is _NO_KEY and type(stack[-1][1]) is dict:
+                    self.key(stack[-1], event, value)
+                    continue
+                loc = self.place(stack, event, value)
+                mark = event.start_mark
+                marks[loc] = (mark.line + 1, mark.column + 1)
+                spans[loc] = (mark.index, event.end_mark.index)
+            elif kind is _MAP_START or kind is _SEQ_START:
+                _check_node(path, event)
+                if len(stack) >= MAX_DEPTH:
+                    raise _fail(path, event, "too-deep", f"嵌套层数过多（超过 {MAX_DEPTH} 层）")
+                container: dict[str, Any] | list[Any] = {} if kind is _MAP_START else []
+                loc = self.place(stack, event, container)
+                if loc not in self.key_marks:
+                    marks[loc] = (event.start_mark.line + 1, event.start_mark.column + 1)
+                stack.append([loc, container, _NO_KEY, {}])
+            elif kind is _MAP_END or kind is _SEQ_END:
+                stack.pop()
+            elif kind is _ALIAS:
+                raise _fail(path, event, "yaml-alias", "不支持别名（*名称）；请把内容直接写出来")
+            elif kind is _DOC_START:
+                documents += 1
+                if documents > 1:
+                    raise _fail(path, event, "multiple-documents",
+                                "一个文件只能有一个 YAML 文档（请删除“---”分隔的其余部分）")
 
-    def key(self, frame: _Frame, event: Any, value: str | None) -> None:
+    def key(self, frame: list[Any], event: Any, value: str | None) -> None:
         if value is None:
-            raise self.fail(event, "empty-key", "字段名不能为空")
+            raise _fail(self.path, event, "empty-key", "字段名不能为空")
         if value == "<<" and event.implicit[0]:
-            raise self.fail(event, "yaml-merge", "不支持合并键（<<）；请把字段直接写出来")
+            raise _fail(self.path, event, "yaml-merge", "不支持合并键（<<）；请把字段直接写出来")
         line = event.start_mark.line + 1
-        if value in frame.key_line:
-            raise self.fail(event, "duplicate-key",
-                            f"字段「{value}」重复：第 {frame.key_line[value]} 行和第 {line} 行都写了它，"
-                            "请删除其中一个")
-        frame.key_line[value] = line
-        frame.key = value
-        self.key_marks[(*frame.loc, value)] = (line, event.start_mark.column + 1)
+        seen = frame[3]
+        if value in seen:
+            raise _fail(self.path, event, "duplicate-key",
+                        f"字段「{value}」重复：第 {seen[value]} 行和第 {line} 行都写了它，请删除其中一个")
+        seen[value] = line
+        frame[2] = value
+        self.key_marks[frame[0] + (value,)] = (line, event.start_mark.column + 1)
 
-    def place(self, event: Any, value: Any, *, container: bool) -> Loc:
-        mark = (event.start_mark.line + 1, event.start_mark.column + 1)
-        if not self.stack:
+    def place(self, stack: list[list[Any]], event: Any, value: Any) -> Loc:
+        if not stack:
             self.root = value
-            loc: Loc = ()
-        else:
-            top = self.stack[-1]
-            if isinstance(top.value, dict):
-                if top.key is None:
-                    raise self.fail(event, "complex-key", "字段名必须是简单的文字")
-                loc = (*top.loc, top.key)
-                top.value[top.key] = value
-                top.key = None
-            else:
-                loc = (*top.loc, len(top.value))
-                top.value.append(value)
-        if not (container and loc in self.key_marks):
-            self.marks[loc] = mark
-        return loc
+            return ()
+        frame = stack[-1]
+        container = frame[1]
+        if type(container) is dict:
+            key = frame[2]
+            if key is _NO_KEY:
+                raise _fail(self.path, event, "complex-key", "字段名必须是简单的文字")
+            container[key] = value
+            frame[2] = _NO_KEY
+            return frame[0] + (key,)  # type: ignore[no-any-return]
+        container.append(value)
+        return frame[0] + (len(container) - 1,)  # type: ignore[no-any-return]
 
-    def start(self, event: Any) -> None:
-        self.check_node(event)
-        if len(self.stack) >= MAX_DEPTH:
-            raise self.fail(event, "too-deep", f"嵌套层数过多（超过 {MAX_DEPTH} 层）")
-        value: dict[str, Any] | list[Any] = (
-            {} if isinstance(event, yaml.MappingStartEvent) else [])
-        loc = self.place(event, value, container=True)
-        self.stack.append(_Frame(loc, value))
+
+_SCALAR, _ALIAS = yaml.ScalarEvent, yaml.AliasEvent
+_MAP_START, _MAP_END = yaml.MappingStartEvent, yaml.MappingEndEvent
+_SEQ_START, _SEQ_END = yaml.SequenceStartEvent, yaml.SequenceEndEvent
+_DOC_START = yaml.DocumentStartEvent
 
 
 def replace_scalar(doc: Document, loc: Loc, new: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, model_validator
@@ -32,7 +33,11 @@ class Registry(Form):
     societies: list[Society] = field("学会")
 
     def get(self, society_id: str) -> Society | None:
-        return next((s for s in self.societies if s.id == society_id), None)
+        return self._by_id.get(society_id)
+
+    @cached_property
+    def _by_id(self) -> dict[str, Society]:
+        return {s.id: s for s in self.societies}
 
 
 def _as_list(value: Any) -> Any:
@@ -60,5 +65,15 @@ class People(Form):
     people: list[Person] = field("人员")
 
     def by_email(self, email: str) -> Person | None:
-        wanted = email.strip().lower()
-        return next((p for p in self.people if wanted in (e.lower() for e in p.emails)), None)
+        return self._by_email.get(email.strip().lower())
+
+    def by_id(self, person_id: str) -> Person | None:
+        return self._by_id.get(person_id)
+
+    @cached_property
+    def _by_email(self) -> dict[str, Person]:
+        return {e.lower(): p for p in reversed(self.people) for e in p.emails}
+
+    @cached_property
+    def _by_id(self) -> dict[str, Person]:
+        return {p.id: p for p in self.people}
