@@ -19,7 +19,13 @@ Handler = Callable[[argparse.Namespace, Layout], int]
 
 
 def _validate(a: argparse.Namespace, lay: Layout) -> int:
-    return commands.validate(lay, [Path(p) for p in a.paths], a.format, sys.stdout)
+    return commands.validate(lay, [_under(lay, p) for p in a.paths], a.format, sys.stdout)
+
+
+def _under(lay: Layout, name: str) -> Path:
+    """A path as typed: relative to the current folder, or (like git -C) to the repository."""
+    path = Path(name)
+    return path if path.exists() or path.is_absolute() else lay.root / path
 
 
 def _new(a: argparse.Namespace, lay: Layout) -> int:

@@ -42,8 +42,10 @@ def new(lay: Layout, society_id: str, year: int, out: TextIO) -> int:
     if society is None:
         raise UsageError(f"学会「{society_id}」不在学会名录 config/societies.yaml 中")
     program = config.programs.get(year)
-    deadline = f"{program.deadline:%Y年%m月%d日 %H:%M}" if program else "截止时间"
-    amount = f"{yuan(program.amount)} 元" if program else "资助金额"
+    if program is None:
+        raise UsageError(f"没有 {year} 年度的申报通知（config/program-{year}.yaml），或它有错误")
+    deadline = f"{program.deadline:%Y年%m月%d日 %H:%M}"
+    amount = f"{yuan(program.amount)} 元"
     target = scaffold(lay, year, society, deadline, amount)
     print(f"已创建 {lay.rel(target)}：请填写后运行 qianghui validate {lay.rel(target)}", file=out)
     return 0

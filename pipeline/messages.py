@@ -41,6 +41,7 @@ _TEMPLATES: dict[str, str] = {
     "dict_type": "应为若干子字段（每行“字段: 值”，并缩进）",
     "model_type": "应为若干子字段（每行“字段: 值”，并缩进）",
     "model_attributes_type": "应为若干子字段（每行“字段: 值”，并缩进）",
+    "finite_number": "应为有限的数字（如 20000）",
     "bool_parsing": "应填“是”或“否”",
     "bool_type": "应填“是”或“否”",
     "frozen_instance": "不能修改",
@@ -53,6 +54,8 @@ def translate(error: dict[str, Any]) -> str:
     ctx = dict(error.get("ctx") or {})
     if error.get("input", "") is None and kind not in ("missing", "extra_forbidden"):
         return "不能为空：请填写内容"
+    if kind in ("date_from_datetime_parsing", "date_parsing") and _looks_iso(error.get("input")):
+        return f"日期「{error['input']}」不存在（请检查月份和日期）"
     if kind in _TEMPLATES:
         ctx.setdefault("name", _leaf(error["loc"]))
         if "expected" in ctx:
@@ -66,6 +69,11 @@ def translate(error: dict[str, Any]) -> str:
     if kind == "value_error":
         return str(error["msg"]).removeprefix("Value error, ")
     return f"取值无效：{error['msg']}"
+
+
+def _looks_iso(value: Any) -> bool:
+    parts = str(value).split("-") if isinstance(value, str) else []
+    return len(parts) == 3 and len(parts[0]) == 4 and all(p.isdigit() for p in parts)
 
 
 def _chinese_choices(expected: str) -> str:

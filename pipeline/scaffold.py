@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from pipeline.errors import QianghuiError
@@ -73,6 +74,9 @@ TEMPLATE = """\
 盖章页:                         # 盖章页照片或扫描件，放在 files/ 下：jpg/jpeg/png，不超过 3 MB
 附件:                           # 可选，多个文件请压缩成一个：zip/rar/doc/docx/jpeg/png，不超过 100 MB
 """
+
+
+PLACEHOLDERS = frozenset(re.findall(r"^ +(?:- )?(（[^）\n]+）)$", TEMPLATE, re.MULTILINE))
 
 
 def scaffold(lay: Layout, year: int, society: Society, deadline: str, amount: str) -> Path:

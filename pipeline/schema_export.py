@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -40,9 +41,35 @@ TITLES = {
 }
 
 
+DRAFTABLE = {"application", "completion"}   # forms with 状态: 草稿 may be saved incomplete
+
+
+def draftable(schema: dict[str, Any]) -> dict[str, Any]:
+    """Drafts may leave anything empty: required only once 状态 is 已提交, values nullable."""
+    required = schema.pop("required", [])
+    for definition in schema.get("$defs", {}).values():
+        definition.pop("required", None)
+        _nullable(definition)
+    _nullable(schema)
+    schema["required"] = ["年度", "学会", "状态"]
+    schema["if"] = {"properties": {"状态": {"const": "已提交"}}, "required": ["状态"]}
+    schema["then"] = {"required": required}
+    return schema
+
+
+def _nullable(definition: dict[str, Any]) -> None:
+    for key, prop in definition.get("properties", {}).items():
+        if key == "状态":
+            continue
+        outer = {k: prop.pop(k) for k in ("title", "description", "default") if k in prop}
+        definition["properties"][key] = {**outer, "anyOf": [prop, {"type": "null"}]}
+
+
 def render_schema(name: str) -> str:
     """The JSON Schema text of one file kind (Chinese titles and descriptions)."""
     schema = MODELS[name].model_json_schema(by_alias=True)
+    if name in DRAFTABLE:
+        schema = draftable(schema)
     schema = {"$schema": "https://json-schema.org/draft/2020-12/schema",
               "$id": f"{name}.schema.json", **schema, "title": TITLES[name]}
     return json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=False) + "\n"

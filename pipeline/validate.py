@@ -16,6 +16,8 @@ from pipeline.errors import Problem
 from pipeline.layout import FileKind, Layout
 from pipeline.loading import Config, FileResult, load_config, load_form
 from pipeline.rules import Finding, check_application, check_identity
+from pipeline.scaffold import PLACEHOLDERS
+from pipeline.yamlio import iter_scalars
 from schemas.application import Application
 
 
@@ -50,11 +52,19 @@ def validate_application(lay: Layout, path: Path, kind: FileKind, config: Config
     findings = check_identity(doc.data.get("年度"), doc.data.get("学会"), folder_year=kind.year,
                               folder_society=kind.society, registry=config.registry)
     app = result.model
-    if isinstance(app, Application) and app.state == "已提交":
+    if isinstance(app, Application) and app.state == "已提交" and not findings:
         findings += check_application(app, config.programs.get(app.year), config.registry, today)
         findings += check_references(path.parent, app)
+        findings += check_placeholders(doc.data)
     result.add(findings)
     return result
+
+
+def check_placeholders(data: dict[str, object]) -> list[Finding]:
+    """The scaffold's example texts (（写明…）) must be replaced before submitting."""
+    return [Finding(loc, "placeholder", f"请把示例文字「{str(value).strip()}」换成实际内容")
+            for loc, value in iter_scalars(data)
+            if isinstance(value, str) and value.strip() in PLACEHOLDERS]
 
 
 def check_references(folder: Path, app: Application) -> list[Finding]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,9 +75,15 @@ def load_file(path: Path, display: str | None = None) -> Document:
     """Read and parse one file; every failure becomes a YamlError naming the file."""
     name = display or str(path)
     try:
-        if path.stat().st_size > MAX_BYTES:
-            raise _too_big(name, path.stat().st_size)
-        raw = path.read_bytes()
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise YamlError(name, 0, 0, "not-a-file", "这不是普通文件（设备、管道等），不能作为表单读取")
+        if info.st_size > MAX_BYTES:
+            raise _too_big(name, info.st_size)
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)      # never more, whatever the file claims
     except FileNotFoundError as e:
         raise YamlError(name, 0, 0, "file-missing", "文件不存在（可能刚被删除或移动）") from e
     except IsADirectoryError as e:
@@ -91,18 +98,48 @@ def load_bytes(raw: bytes, path: str) -> Document:
     if len(raw) > MAX_BYTES:
         raise _too_big(path, len(raw))
     text = decode(raw, path)
+    check_characters(text, path)
     builder = _Builder(path)
     try:
         builder.build(yaml.parse(text, Loader=_Loader))
     except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
+        mark = _error_mark(e)
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        message = translate_syntax(e, _char_at(text, mark))
+        message = translate_syntax(e, _char_at(text, mark), _line_at(text, mark))
         raise YamlError(path, line, col, "yaml-syntax", message) from e
     except yaml.YAMLError as e:
         raise YamlError(path, 0, 0, "yaml-syntax", f"YAML 语法错误：{e}") from e
     return Document(path, builder.root, hashlib.sha256(raw).hexdigest(),
                     builder.marks, builder.key_marks, builder.spans, text)
+
+
+def check_characters(text: str, path: str) -> None:
+    """Characters Word cannot hold, typed raw into the file, reported at their place."""
+    bad = _BAD_CHARS.search(text)
+    if bad is None:
+        return
+    line = text.count("\n", 0, bad.start()) + 1
+    column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+    raise YamlError(path, line, column, "bad-character",
+                    f"含有不可见的控制字符（U+{ord(bad.group()):04X}），Word 无法保存，请删除")
+
+
+_CONTEXT_FIRST = ("while scanning a quoted scalar", "while scanning a simple key",
+                  "while scanning an alias", "while scanning an anchor", "while scanning a tag")
+
+
+def _error_mark(e: yaml.MarkedYAMLError) -> Any:
+    """Where to point: the opening quote of an unclosed string, the line missing its colon."""
+    if e.context_mark is not None and (e.context or "") in _CONTEXT_FIRST:
+        return e.context_mark
+    return e.problem_mark or e.context_mark
+
+
+def _line_at(text: str, mark: Any) -> str:
+    if mark is None:
+        return ""
+    lines = text.splitlines()
+    return lines[mark.line] if mark.line < len(lines) else ""
 
 
 def _too_big(path: str, size: int) -> YamlError:
@@ -146,10 +183,27 @@ def _looks_utf16(raw: bytes) -> bool:
                                  or sample[0::2].count(0) > len(sample) // 4)
 
 
+def _line_hint(line: str, text: str) -> str:
+    """Mistakes recognisable from the offending line itself."""
+    stripped = line.strip()
+    if "：" in stripped and ": " not in stripped and not stripped.startswith("#"):
+        return "这一行缺少英文冒号和空格“: ”（是不是写成了中文冒号“：”？）"
+    if re.match(r"""^\s*(- )?[^:#'"]+:\s*(["']).*?\2\s*[^\s#]""", line):
+        return "引号闭合后还有多余的文字：请把整个值放在一对引号里，或去掉引号"
+    return ""
+
+
 _SYNTAX = [
+    ("while scanning an alias", "值不能以 * 开头（YAML 会把它当作别名）；请给整个值加上引号"),
+    ("while scanning an anchor", "值不能以 & 开头（YAML 会把它当作锚点）；请给整个值加上引号"),
+    ("while scanning a tag", "值不能以 ! 开头（YAML 会把它当作标签）；请给整个值加上引号"),
+    ("block sequence entries are not allowed", "值不能以“- ”开头（YAML 会把它当作列表）；请给整个值加上引号"),
+    ("found invalid Unicode character escape code", "双引号里的 \\u 转义不是有效字符；请直接写出字符"),
+    ("expected escape sequence of", "双引号里的转义符“\\”后面格式不对；请改用单引号"),
     ("found character '\\t'", "不能用 Tab 键缩进或分隔，请全部改用空格"),
     ("found a tab character", "不能用 Tab 键缩进或分隔，请全部改用空格"),
-    ("mapping values are not allowed", "此处不能出现“: ”；值里含有冒号时，请给整个值加上引号"),
+    ("mapping values are not allowed",
+     "此处不能出现“: ”：可能是这一行比上一个字段多缩进了，或值里含有冒号（请给整个值加上引号）"),
     ("could not find expected ':'", "缺少“:”，或上一行的引号没有闭合"),
     ("did not find expected key", "缩进不一致：同一层的字段必须左对齐"),
     ("did not find expected '-' indicator", "列表缩进不一致：同一列表的“- ”必须左对齐"),
@@ -178,11 +232,14 @@ def _char_at(text: str, mark: Any) -> str:
     return lines[mark.line][mark.column]
 
 
-def translate_syntax(e: yaml.MarkedYAMLError, char: str = "") -> str:
+def translate_syntax(e: yaml.MarkedYAMLError, char: str = "", line: str = "") -> str:
     """A Chinese explanation of a libyaml error (the English original kept for unknown ones)."""
     text = f"{e.context or ''} {e.problem or ''}"
     if char == "\t":
         text = "found character '\\t'"
+    hint = _line_hint(line, text)
+    if hint:
+        return f"YAML 语法错误：{hint}"
     for needle, message in _SYNTAX:
         if needle in text:
             return f"YAML 语法错误：{message}"
@@ -201,7 +258,8 @@ def _check_node(path: str, event: Any) -> None:
     if event.anchor is not None:
         raise _fail(path, event, "yaml-anchor", f"不支持锚点（&{event.anchor}）；请把内容直接写出来")
     if event.tag is not None and event.tag != "!":
-        raise _fail(path, event, "yaml-tag", f"不支持 YAML 标签（{event.tag}），请删除")
+        shown = str(event.tag).replace("tag:yaml.org,2002:", "!!")
+        raise _fail(path, event, "yaml-tag", f"不支持 YAML 标签（{shown}），请删除")
 
 
 class _Builder:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from schemas.types import (
+    Count,
     Date,
     Email,
     FileRef,
@@ -75,7 +76,7 @@ class Application(Form):
     state: FormState = field("状态", "草稿：可反复保存，不检查必填项；已提交：提交审核")
     org_name: ShortText = field("党组织名称")
     founded: Date = field("成立时间", "党组织成立时间，如 2018-06-01")
-    members: int = field("党员人数", ge=1, le=100000)
+    members: Count = field("党员人数", ge=1, le=100000)
     secretary: ShortText = field("支部书记")
     contact: ShortText = field("项目联系人")
     phone: Phone = field("联系电话", "手机号或带区号的固定电话")

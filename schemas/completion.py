@@ -5,10 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import Field, HttpUrl
+from pydantic import BeforeValidator, Field, HttpUrl
 
 from schemas.application import FormState
 from schemas.types import (
+    Count,
     Date,
     FileRef,
     Form,
@@ -20,17 +21,18 @@ from schemas.types import (
     Year,
     YesNo,
     field,
+    halfwidth,
 )
 
-Spent = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
+Spent = Annotated[Decimal, BeforeValidator(halfwidth), Field(ge=0, max_digits=12, decimal_places=2)]
 
 
 class Activity(Form):
     date: Date = field("日期")
     place: ShortText = field("地点")
     name: ShortText = field("名称")
-    attendees: int = field("参加人数", ge=0)
-    members: int = field("党员人数", ge=0)
+    attendees: Count = field("参加人数", ge=0)
+    members: Count = field("党员人数", ge=0)
 
 
 class GoalResult(Form):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, model_validator
+from pydantic import BeforeValidator, WithJsonSchema, model_validator
 from pydantic_core import PydanticCustomError
 
 from schemas.types import Email, Form, Identifier, ShortText, Year, YesNo, field
@@ -48,7 +48,10 @@ class Person(Form):
     id: Identifier = field("id")
     name: ShortText = field("姓名")
     role: Role = field("角色")
-    societies: Annotated[list[Identifier], BeforeValidator(_as_list)] = field(
+    societies: Annotated[list[Identifier], BeforeValidator(_as_list),
+                         WithJsonSchema({"anyOf": [{"type": "string"},
+                                                   {"type": "array", "items": {"type": "string"}}]})
+                         ] = field(
         "学会", "学会用户：所属学会；专家：本人所在的学会（回避评审）", default_factory=list)
     emails: list[Email] = field("邮箱", "git 提交使用的作者邮箱", min_length=1)
     keys: list[str] = field("公钥", "SSH 签名公钥（ssh-ed25519 …）", default_factory=list)

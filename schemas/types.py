@@ -6,6 +6,7 @@ errors whose messages are already Chinese.
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from pathlib import PurePosixPath
@@ -41,9 +42,15 @@ ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1
 MidText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]
-Money = Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=2),
+def halfwidth(value: Any) -> Any:
+    """Full-width digits typed with a Chinese input method (２００００) read as 20000."""
+    return unicodedata.normalize("NFKC", value).strip() if isinstance(value, str) else value
+
+
+Money = Annotated[Decimal, BeforeValidator(halfwidth), Field(gt=0, max_digits=12, decimal_places=2),
                   WithJsonSchema({"type": ["number", "string"], "exclusiveMinimum": 0})]
-Year = Annotated[int, Field(ge=2000, le=2100)]
+Count = Annotated[int, BeforeValidator(halfwidth)]
+Year = Annotated[int, BeforeValidator(halfwidth), Field(ge=2000, le=2100)]
 
 
 def _yes_no(value: Any) -> Any:
@@ -69,7 +76,7 @@ def _phone(value: str) -> str:
         number = None
     kinds = {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE,
              phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}
-    if number is None or not phonenumbers.is_valid_number(number) \
+    if number is None or number.country_code != 86 or not phonenumbers.is_valid_number(number) \
             or phonenumbers.number_type(number) not in kinds:
         raise PydanticCustomError(
             "phone_invalid", "「{value}」不是有效的手机号或固定电话（固话请带区号，如 027-87654321）",
@@ -99,6 +106,7 @@ Email = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, ma
 
 
 def _date_text(value: Any) -> Any:
+    value = halfwidth(value)
     if isinstance(value, str) and value.strip() and not _ISO_DATE(value.strip()):
         raise PydanticCustomError("date_format", "日期应写成 YYYY-MM-DD，如 2022-05-10")
     return value

@@ -1,0 +1,281 @@
+"""The `qianghui` command line: exit codes (0 ok, 1 problems, 2 usage) and what it prints."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from pipeline import commands, status
+from pipeline.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+Capture = pytest.CaptureFixture[str]
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Path:
+    """A copy of the demo round: config, submissions and reviews."""
+    root = tmp_path / "demo"
+    for name in ("config", "submissions", "reviews"):
+        if (REPO / name).is_dir():
+            shutil.copytree(REPO / name, root / name)
+    return root
+
+
+def demo_societies(root: Path) -> set[str]:
+    return {p.parent.name for p in root.glob("submissions/2022/*/application.yaml")}
+
+
+def demo_drafts(root: Path) -> set[str]:
+    return {p.parent.name for p in root.glob("submissions/2022/*/application.yaml")
+            if yaml.safe_load(p.read_text(encoding="utf-8"))["状态"] == "草稿"}
+
+
+def file_count(tree: Path) -> int:
+    """The files `validate` checks in a base tree: the config files and the one application."""
+    return len(list((tree / "config").glob("*.yaml"))) + 1
+
+
+def run(capsys: Capture, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+# --- validate ---------------------------------------------------------------------------
+
+def test_validate_clean_tree(tree: Path, capsys: Capture) -> None:
+    code, out, err = run(capsys, "-C", str(tree), "validate")
+    assert (code, out, err) == (0, f"{file_count(tree)} 个文件，0 个错误\n", "")
+
+
+def test_validate_the_demo_round(demo: Path, capsys: Capture) -> None:
+    code, out, _ = run(capsys, "-C", str(demo), "validate")
+    assert out.endswith(" 个文件，0 个错误\n"), out
+    assert code == 0
+
+
+def break_phone(tree: Path) -> Path:
+    path = tree / "submissions/2022/hbjx/application.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("027-87654321", "027-1234"),
+                    encoding="utf-8")
+    return path
+
+
+def test_validate_invalid_tree(tree: Path, capsys: Capture) -> None:
+    break_phone(tree)
+    code, out, _ = run(capsys, "-C", str(tree), "validate")
+    lines = out.splitlines()
+    assert code == 1
+    assert lines[0].startswith("submissions/2022/hbjx/application.yaml:10:7: 「027-1234」")
+    assert lines[0].endswith(" (联系电话)")
+    assert lines[-1] == f"{file_count(tree)} 个文件，1 个错误（1 个文件有错误）"
+
+
+def test_validate_json(tree: Path, capsys: Capture) -> None:
+    break_phone(tree)
+    code, out, _ = run(capsys, "-C", str(tree), "validate", "--format", "json")
+    problems = json.loads(out)
+    assert code == 1
+    assert [set(p) for p in problems] == [{"path", "line", "column", "field", "code", "message"}]
+    assert problems[0] | {"message": ""} == {
+        "path": "submissions/2022/hbjx/application.yaml", "line": 10, "column": 7,
+        "field": "联系电话", "code": "phone_invalid", "message": ""}
+
+
+def test_validate_json_clean(tree: Path, capsys: Capture) -> None:
+    code, out, _ = run(capsys, "-C", str(tree), "validate", "--format", "json")
+    assert (code, json.loads(out)) == (0, [])
+
+
+def test_validate_named_file_only(tree: Path, capsys: Capture) -> None:
+    path = break_phone(tree)
+    code, out, _ = run(capsys, "-C", str(tree), "validate", str(path))
+    assert code == 1
+    assert out.splitlines()[0].startswith("submissions/2022/hbjx/application.yaml:10:7:")
+
+
+def test_validate_keeps_going_after_a_broken_file(tree: Path, capsys: Capture) -> None:
+    """Collect, then report: a file that is not even YAML does not hide the others' problems."""
+    other = tree / "submissions/2022/hbnx/application.yaml"
+    other.parent.mkdir(parents=True)
+    other.write_bytes("年度: 2022\n".encode("utf-16"))
+    break_phone(tree)
+    code, out, _ = run(capsys, "-C", str(tree), "validate")
+    paths = [line.split(":")[0] for line in out.splitlines()[:-1]]
+    assert code == 1
+    assert paths == ["submissions/2022/hbjx/application.yaml",
+                     "submissions/2022/hbnx/application.yaml"]
+
+
+# --- usage errors -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("argv", [
+    ["validate", "--bogus"],
+    ["validate", "--format", "xml"],
+    ["frobnicate"],
+    [],
+    ["new", "--学会", "hbqx"],
+    ["new", "--学会", "hbqx", "--年度", "二〇二二"],
+])
+def test_bad_usage_exits_2(tree: Path, capsys: Capture, argv: list[str]) -> None:
+    code, out, err = run(capsys, "-C", str(tree), *argv)
+    assert code == 2
+    assert out == ""
+    assert err.strip()
+
+
+def test_validate_missing_path_exits_2(tree: Path, capsys: Capture) -> None:
+    code, out, err = run(capsys, "-C", str(tree), "validate", str(tree / "nothere.yaml"))
+    assert (code, out) == (2, "")
+    assert "找不到" in err and "nothere.yaml" in err
+
+
+def test_help_exits_0(capsys: Capture) -> None:
+    code, out, _ = run(capsys, "--help")
+    assert code == 0
+    assert "validate" in out
+
+
+def test_internal_error_is_one_line(tree: Path, capsys: Capture,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object, **kwargs: object) -> int:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(commands, "validate", broken)
+    code, out, err = run(capsys, "-C", str(tree), "validate")
+    assert code == 3
+    assert len(err.strip().splitlines()) == 1
+    assert "内部错误" in err and "Traceback" not in err
+    with pytest.raises(RuntimeError):
+        main(["-C", str(tree), "--debug", "validate"])
+
+
+# --- new --------------------------------------------------------------------------------
+
+def test_new_scaffolds_a_clean_draft(tree: Path, capsys: Capture) -> None:
+    code, out, err = run(capsys, "-C", str(tree), "new", "--学会", "hbqx", "--年度", "2022")
+    target = tree / "submissions/2022/hbqx/application.yaml"
+    assert (code, err) == (0, "")
+    assert "submissions/2022/hbqx/application.yaml" in out
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith(
+        "# yaml-language-server: $schema=../../../schemas/json/application.schema.json\n")
+    data = yaml.safe_load(text)
+    assert (data["年度"], data["学会"], data["状态"]) == (2022, "hbqx", "草稿")
+    assert data["党组织名称"] == "湖北省气象学会党支部"
+    assert (tree / "submissions/2022/hbqx/files").is_dir()
+
+    code, out, _ = run(capsys, "-C", str(tree), "validate", str(target))
+    assert (code, out) == (0, f"{file_count(tree)} 个文件，0 个错误\n")
+
+
+def test_new_never_overwrites(tree: Path, capsys: Capture) -> None:
+    target = tree / "submissions/2022/hbjx/application.yaml"
+    before = target.read_bytes()
+    code, out, err = run(capsys, "-C", str(tree), "new", "--学会", "hbjx", "--年度", "2022")
+    assert code == 1
+    assert "已经存在" in err and "submissions/2022/hbjx/application.yaml" in err
+    assert target.read_bytes() == before
+
+
+def test_new_twice_refuses_the_second(tree: Path, capsys: Capture) -> None:
+    argv = ["-C", str(tree), "new", "--学会", "hbqx", "--年度", "2022"]
+    assert run(capsys, *argv)[0] == 0
+    target = tree / "submissions/2022/hbqx/application.yaml"
+    target.write_text(target.read_text(encoding="utf-8") + "# 已开始填写\n", encoding="utf-8")
+    before = target.read_bytes()
+    code, _, err = run(capsys, *argv)
+    assert code == 1
+    assert "不会覆盖" in err
+    assert target.read_bytes() == before
+
+
+def test_new_unknown_society_exits_2(tree: Path, capsys: Capture) -> None:
+    code, out, err = run(capsys, "-C", str(tree), "new", "--学会", "hbxx", "--年度", "2022")
+    assert (code, out) == (2, "")
+    assert "hbxx" in err and "学会名录" in err
+    assert not (tree / "submissions/2022/hbxx").exists()
+
+
+def test_new_for_a_year_without_program_exits_2(tree: Path, capsys: Capture) -> None:
+    code, _, err = run(capsys, "-C", str(tree), "new", "--学会", "hbqx", "--年度", "2023")
+    assert code == 2
+    assert "2023" in err
+    assert not (tree / "submissions/2023/hbqx/application.yaml").exists()
+
+
+# --- list -------------------------------------------------------------------------------
+
+def list_json(capsys: Capture, demo: Path, *filters: str) -> list[dict[str, Any]]:
+    code, out, _ = run(capsys, "-C", str(demo), "list", "--json", *filters)
+    assert code == 0
+    rows: list[dict[str, Any]] = json.loads(out)
+    return rows
+
+
+def test_list_json(demo: Path, capsys: Capture) -> None:
+    rows = list_json(capsys, demo)
+    assert [r["学会"] for r in rows] == sorted(demo_societies(demo))
+    assert all(r["状态"] in status.ALL for r in rows)
+    assert {r["学会"] for r in rows if r["状态"] == status.DRAFT} == demo_drafts(demo)
+    hbjx = next(r for r in rows if r["学会"] == "hbjx")
+    assert (hbjx["学会名称"], hbjx["年度"]) == ("湖北省机械工程学会", 2022)
+
+
+def test_list_table_shows_every_project_and_status(demo: Path, capsys: Capture) -> None:
+    expected = {r["学会"]: r for r in list_json(capsys, demo)}
+    code, out, _ = run(capsys, "-C", str(demo), "list")
+    lines = out.splitlines()
+    assert code == 0
+    assert lines[0].split()[:2] == ["年度", "学会"] and "状态" in lines[0]
+    table = {line.split()[1]: line.split() for line in lines[2:]}
+    assert set(table) == set(expected)
+    for society, row in expected.items():
+        assert row["学会名称"] in table[society]
+        assert row["状态"] in table[society]
+
+
+def test_list_csv(demo: Path, capsys: Capture) -> None:
+    expected = list_json(capsys, demo)
+    code, out, _ = run(capsys, "-C", str(demo), "list", "--csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0
+    assert [(r["学会"], r["状态"]) for r in rows] == [(r["学会"], r["状态"]) for r in expected]
+    assert {"年度", "学会", "学会名称", "项目名称", "类别", "项目形式", "金额", "状态"} <= set(rows[0])
+
+
+@pytest.mark.parametrize(("filters", "wanted"), [
+    (["--状态", "草稿"], lambda r: r["状态"] == "草稿"),
+    (["--学会", "机械"], lambda r: r["学会"] == "hbjx"),
+    (["--学会", "hbjx"], lambda r: r["学会"] == "hbjx"),
+    (["--学会", "湖北省"], lambda r: True),
+    (["--类别", "阵地建设"], lambda r: r["类别"] == "阵地建设"),
+    (["--类别", "阵地建设", "--状态", "草稿"],
+     lambda r: r["类别"] == "阵地建设" and r["状态"] == "草稿"),
+    (["--项目形式", "党建+科普"], lambda r: r["项目形式"] == "党建+科普"),
+    (["--年度", "2022", "--学会", "机械"], lambda r: r["学会"] == "hbjx"),
+    (["--年度", "2021"], lambda r: False),
+    (["--学会", "hbjx", "--状态", "草稿"], lambda r: False),
+])
+def test_list_filters(demo: Path, capsys: Capture, filters: list[str],
+                      wanted: Callable[[dict[str, Any]], bool]) -> None:
+    everything = list_json(capsys, demo)
+    expected = [r["学会"] for r in everything if wanted(r)]
+    assert [r["学会"] for r in list_json(capsys, demo, *filters)] == expected
+    if filters[:2] in (["--状态", "草稿"], ["--学会", "机械"]):
+        assert 0 < len(expected) < len(everything)      # the filter really narrows
+
+
+def test_list_nothing_matches_in_table(demo: Path, capsys: Capture) -> None:
+    code, out, _ = run(capsys, "-C", str(demo), "list", "--学会", "不存在")
+    assert code == 0
+    assert "没有符合条件的项目" in out
