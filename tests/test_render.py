@@ -83,7 +83,7 @@ def sample_context() -> dict[str, object]:
 
 @pytest.fixture(scope="session")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    (path,) = load_builder().build_all(tmp_path_factory.mktemp("templates"))
+    path = load_builder().build_all(tmp_path_factory.mktemp("templates"))[0]
     return path
 
 
@@ -278,7 +278,7 @@ def test_rendering_twice_gives_identical_bytes(template: Path) -> None:
 
 
 def test_template_build_is_reproducible_and_committed_copy_is_current(tmp_path: Path) -> None:
-    (built,) = load_builder().build_all(tmp_path)
+    built = load_builder().build_all(tmp_path)[0]
     assert built.read_bytes() == (ROOT / "templates" / "申报表.docx").read_bytes()
 
 

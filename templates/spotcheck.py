@@ -1,0 +1,58 @@
+"""财务抽查: the year's financial spot check — how the projects were drawn, and what was found.
+
+Context: ``year``, ``funded_count``, ``rate`` ("5%"), ``count``, ``seed``, ``method``,
+``date``; ``rows`` ({no, society_name, project_name, amount, finding, action}); ``note``
+("" leaves the 备注 line out).
+"""
+
+from __future__ import annotations
+
+from templates.pages import add_title, new_document, to_bytes
+from templates.style import (
+    CENTER,
+    JUSTIFY,
+    LABEL,
+    LEFT,
+    add_labelled,
+    add_par,
+)
+from templates.tables import ListTable, add_field_rows, add_list_table, new_table
+
+NAME = "财务抽查.docx"
+FORM_TITLE = "“党建强会计划”项目财务抽查情况"
+FIELD_COLUMNS_CM = (3.0, 4.0, 3.0, 5.6)  # 15.6 cm
+FIELDS = (
+    ("立项项目数", "{{ funded_count }}", "抽查比例", "{{ rate }}"),
+    ("抽查项目数", "{{ count }}", "抽取日期", "{{ date }}"),
+    ("随机种子", "{{ seed }}"),
+    ("抽取方法", "{{ method }}"),
+)
+ROWS = ListTable(
+    header=("序号", "学会", "项目名称", "资助金额（元）", "抽查发现", "处理意见"),
+    widths_cm=(1.4, 2.8, 3.2, 2.6, 3.2, 2.4),  # 15.6 cm
+    loop="row in rows",
+    cells=tuple(
+        f"{{{{ row.{key} }}}}"
+        for key in ("no", "society_name", "project_name", "amount", "finding", "action")
+    ),
+    aligns=(CENTER, LEFT, LEFT, CENTER, LEFT, LEFT),
+)
+
+
+def build() -> bytes:
+    """The 财务抽查 template as normalised .docx bytes."""
+    document = new_document(FORM_TITLE)
+    add_title(document, ("{{ year }}", "年度" + FORM_TITLE[:8]), (FORM_TITLE[8:],))
+    add_par(document, "", line=12)
+    add_par(document, "一、抽查方式", font=LABEL, align=LEFT)
+    fields = new_table(document, len(FIELDS), FIELD_COLUMNS_CM)
+    add_field_rows(fields, FIELDS)
+    fields.cell(len(FIELDS) - 1, 1).paragraphs[0].alignment = JUSTIFY  # 抽取方法, a sentence
+    add_par(document, "", line=12)
+    add_par(document, "二、抽查结果", font=LABEL, align=LEFT)
+    add_list_table(document, ROWS)
+    add_par(document, "", line=12)
+    add_par(document, "{%p if note %}")
+    add_labelled(document, ("备注", "{{ note }}"))
+    add_par(document, "{%p endif %}")
+    return to_bytes(document)

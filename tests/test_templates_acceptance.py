@@ -1,0 +1,538 @@
+"""Every template built by templates/build_templates.py, rendered and read back cell by cell.
+
+The 申报表 has its own detailed tests (test_render.py); here each of the other documents —
+考核表, 结题报告, 立项名单, 验收结果汇总, 财务抽查 — is rendered with a realistic context, and
+all six are checked for what every official document needs: strict keys, faithful text,
+reproducible bytes, a committed copy that is current, and a named Chinese font on every run.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.oxml.ns import qn
+from docx.table import Table
+
+from pipeline.render import RenderError, render_bytes
+
+ROOT = Path(__file__).resolve().parents[1]
+TRICKY = 'A & B <c> "d" {{ x }} 🔬'
+GAP = "　　　　"
+Context = dict[str, Any]
+
+
+def load_builder() -> ModuleType:
+    """Import templates/build_templates.py by path (templates/ is not an installed package)."""
+    name = "qianghui_build_templates"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, ROOT / "templates" / "build_templates.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def records(keys: str, rows: list[tuple[str, ...]]) -> list[dict[str, str]]:
+    """Rows of a sample table as the engine passes them: one dict per row."""
+    return [dict(zip(keys.split(), row, strict=True)) for row in rows]
+
+
+# Sample tables, one tuple per row (the keys are given where each is used).
+SCORE_ROWS = [
+    ("1", "工作阵地", "15", "按照“有场所、有设施、有标志、有党旗、有书报、有制度”的标准，建设有功能实用的党组织工作阵地", "13.50", "阵地设施齐全"),
+    ("2", "活动策划", "10", "围绕主题，凸显学会特点，突出党的元素，制定完备的活动策划，做到有部署、有落实，保障活动效果", "9.00", "策划完备"),
+    ("3", "组织保障", "10", "学会党组织书记牵头负责，党员广泛参与，并积极争取学会秘书处、理事会、支撑单位给予必要的支持和参与", "8.50", ""),
+    ("4", "党组织和党员作用发挥", "15", "活动实施过程中，能充分调动学会党员积极性，体现党组织和党员时代先锋作用", "13.00", TRICKY),
+    ("5", "活动记录", "10", "党建档案齐全，活动记录完备", "8.50", "缺1场签到表"),
+    ("6", "宣传力度", "10", "整理活动影像资料并及时报道情况进展，至少有1篇活动简讯在省科协官网、湖北学会服务网、学会党建工作简报等平台上发布；总结时用鲜活的事例和图像、数字说话", "9.00", "简讯2篇"),
+    ("7", "活动效果", "30", "活动取得良好经济或社会效益，学会服务能力、发展水平显著增强", "26.00", "覆盖群众1200人次"),
+]  # fmt: skip
+ACTIVITIES = [
+    ("2022-07-02", "武汉市洪山区卓刀泉社区", "智能制造科普讲座", "210", "12"),
+    ("2022-08-13", "黄石市下陆区", "党员专家义诊式技术咨询", "180", "9"),
+    ("2022-09-24", "宜昌市西陵区", "青少年机器人体验日", "260", "11"),
+]  # fmt: skip
+GOALS = [
+    ("开展科普进社区活动不少于6场", "已完成", "实际6场"),
+    ("覆盖群众不少于1000人次", "已完成", "1200人次"),
+    ("发布宣传报道不少于2篇", "部分完成", "1篇"),
+]  # fmt: skip
+NEWS = [
+    ("湖北省科协官网", "机械学会开展科普进社区", "https://www.hbkx.org.cn/news/2022/0703.html", "2022-07-03"),
+    ("学会党建工作简报", TRICKY, "第5期", "2022-09-30"),
+]  # fmt: skip
+FINANCE = [
+    ("宣传资料印制", "5,000.00", "4,800.00", "科普手册2000册"),
+    ("专家劳务费", "9,000.00", "9,000.00", "6场×1500元"),
+    ("场地与物料", "6,000.00", "5,950.00", TRICKY),
+]  # fmt: skip
+FUNDED = [
+    ("1", "湖北省机械工程学会", "“党建+科普”进社区系列活动", "特色活动", "党建+科普", "91.20", "20,000"),
+    ("2", "湖北省营养学会", TRICKY, "阵地建设", "党员之家", "88.60", "30,000"),
+    ("3", "湖北省气象学会", "气象科普党员先锋行", "特色活动", "党建+科普", "85.00", "15,000"),
+]  # fmt: skip
+ACCEPTED = [
+    ("1", "湖北省机械工程学会", "“党建+科普”进社区系列活动", "87.50", "良好", "87.50%", "95.45%", "通过"),
+    ("2", "湖北省营养学会", TRICKY, "92.10", "优秀", "100.00%", "98.00%", "通过"),
+    ("3", "湖北省气象学会", "气象科普党员先锋行", "55.00", "不合格", "50.00%", "70.00%", "不通过"),
+]  # fmt: skip
+CHECKED = [
+    ("1", "湖北省营养学会", "营养健康党员之家", "30,000.00", "票据齐全，支出与预算相符", "无"),
+    ("2", "湖北省气象学会", TRICKY, "15,000.00", "1张发票抬头有误", "限期更换发票"),
+]  # fmt: skip
+
+
+def assessment() -> Context:
+    """A combined 考核表 (five experts' sheets)."""
+    return {
+        "year": "2022",
+        "society_name": "湖北省机械工程学会",
+        "project_name": "“党建+科普”进社区系列活动",
+        "expert": "验收组（5 份评分表）",
+        "date": "2022年12月10日",
+        "rows": records("no name max note score remark", SCORE_ROWS),
+        "total_max": "100",
+        "total": "87.50",
+        "grade": "良好",
+        "opinion": ["项目按计划完成，党建元素突出，社会效益明显。", TRICKY],
+        "method": "去掉一个最高分和一个最低分后取平均值。",
+        "goal_rate": "87.50%",
+        "satisfaction": "95.45%",
+        "approval_rate": "93.33%",
+    }
+
+
+def completion() -> Context:
+    """A 结题报告 with three activities, goals and budget lines."""
+    return {
+        "year": "2022",
+        "society_name": "湖北省机械工程学会",
+        "org_name": "湖北省机械工程学会党支部",
+        "project_name": "“党建+科普”进社区系列活动",
+        "category": "特色活动",
+        "form": "党建+科普",
+        "amount": "20,000",
+        "amount_capital": "贰万元整",
+        "summary": ["学会党支部牵头，共开展科普进社区活动6场。", TRICKY],
+        "activities": records("date place name attendees members", ACTIVITIES),
+        "goals": records("goal done note", GOALS),
+        "goal_rate": "83.33%",
+        "news": records("platform title link date", NEWS),
+        "flag": "是",
+        "badge": "是",
+        "logo": "否",
+        "photos": [
+            {"name": name} for name in ("活动1-合影.jpg", "活动2-讲座.jpg", "活动3-体验.png")
+        ],
+        "finance": records("item budget actual note", FINANCE),
+        "budget_total": "20,000.00",
+        "actual_total": "19,750.00",
+        "actual_capital": "壹万玖仟柒佰伍拾元整",
+    }
+
+
+def selection() -> Context:
+    """An approved 立项名单 of three projects."""
+    return {
+        "year": "2022",
+        "status_line": "经省科协党组审批同意",
+        "count": "3",
+        "rows": records("no society_name project_name category form score amount", FUNDED),
+        "total": "65,000",
+        "total_capital": "陆万伍仟元整",
+        "approval_opinion": "同意按名单立项资助。",
+        "approver": "省科协党组",
+        "approval_date": "2022年6月1日",
+    }
+
+
+def acceptance() -> Context:
+    """A 验收结果汇总 of three projects."""
+    keys = "no society_name project_name score grade goal_rate satisfaction result"
+    return {
+        "year": "2022",
+        "pass_line": "60",
+        "rows": records(keys, ACCEPTED),
+        "summary_line": "共验收 3 个项目：优秀 1 个、良好 1 个、不合格 1 个",
+    }
+
+
+def spotcheck() -> Context:
+    """A 财务抽查 of two projects."""
+    return {
+        "year": "2022",
+        "funded_count": "40",
+        "rate": "5%",
+        "count": "2",
+        "seed": "3f9c2a7e5b1d",
+        "method": "以立项名单提交记录的哈希为种子，按学会 id 排序后随机抽取",
+        "date": "2022年12月20日",
+        "rows": records("no society_name project_name amount finding action", CHECKED),
+        "note": "抽查结果报省科协科技社团党委备案。",
+    }
+
+
+SAMPLES: dict[str, Callable[[], Context]] = {
+    "考核表.docx": assessment,
+    "结题报告.docx": completion,
+    "立项名单.docx": selection,
+    "验收结果汇总.docx": acceptance,
+    "财务抽查.docx": spotcheck,
+}
+# the repeated list (and its table: index in document.tables, row of its first item) per template
+LISTS = {
+    "考核表.docx": ("rows", 0, 1),
+    "结题报告.docx": ("activities", 0, 1),
+    "立项名单.docx": ("rows", 0, 1),
+    "验收结果汇总.docx": ("rows", 0, 1),
+    "财务抽查.docx": ("rows", 1, 1),
+}
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    paths = load_builder().build_all(tmp_path_factory.mktemp("templates"))
+    return {path.name: path for path in paths}
+
+
+@pytest.fixture(scope="session")
+def read(built: dict[str, Path]) -> Callable[..., DocxDocument]:
+    """Render a template with its sample context, changed by keyword arguments."""
+
+    def render(name: str, **changes: object) -> DocxDocument:
+        data = render_bytes(built[name], SAMPLES[name]() | changes)
+        return Document(io.BytesIO(data))
+
+    return render
+
+
+def grid(table: Table) -> list[list[str]]:
+    """Every cell's text, row by row (a merged cell repeats across its columns)."""
+    return [[cell.text for cell in row.cells] for row in table.rows]
+
+
+def paragraphs(document: DocxDocument) -> list[str]:
+    """The body's own paragraphs (outside tables), empty ones left out."""
+    return [p.text for p in document.paragraphs if p.text]
+
+
+def test_build_all_writes_every_template_application_first(built: dict[str, Path]) -> None:
+    assert list(built) == ["申报表.docx", *SAMPLES]
+    assert all(path.stat().st_size > 0 for path in built.values())
+
+
+# 考核表
+
+
+def test_assessment_title_header_and_signature(read: Callable[..., DocxDocument]) -> None:
+    assert paragraphs(read("考核表.docx")) == [
+        "“党建强会计划”之阵地建设与特色活动项目考核表",  # 小二, on one line: the sheet is one page
+        "（2022年度）",
+        "学会：湖北省机械工程学会　　项目：“党建+科普”进社区系列活动",
+        "评审专家（签字）：验收组（5 份评分表）　　2022年12月10日",
+    ]
+
+
+def test_assessment_table_cell_by_cell(read: Callable[..., DocxDocument]) -> None:
+    label, method, opinion = (
+        ["计分方法"] * 3,
+        ["去掉一个最高分和一个最低分后取平均值。"] * 3,
+        ["总体意见"] * 3,
+    )
+    assert grid(read("考核表.docx").tables[0]) == [
+        ["序号", "指标", "分值", "内容说明", "得分", "评分说明"],
+        *[list(row) for row in SCORE_ROWS],
+        ["合计", "合计", "100", "", "87.50", ""],
+        label + method,
+        ["等级"] * 3 + ["良好"] * 3,
+        ["目标实现率"] * 3 + ["87.50%"] * 3,
+        ["群众满意率"] * 3 + ["95.45%"] * 3,
+        ["民主测评好评率"] * 3 + ["93.33%"] * 3,
+        opinion + [f"项目按计划完成，党建元素突出，社会效益明显。\n{TRICKY}"] * 3,
+    ]
+
+
+def test_single_expert_sheet_drops_method_and_leaves_room(
+    read: Callable[..., DocxDocument],
+) -> None:
+    document = read(
+        "考核表.docx",
+        expert="黄丽萍",
+        opinion=[],
+        method="",
+        goal_rate="—",
+        satisfaction="—",
+        approval_rate="—",
+    )
+    rows = grid(document.tables[0])
+    assert [row[0] for row in rows[9:]] == [
+        "等级",
+        "目标实现率",
+        "群众满意率",
+        "民主测评好评率",
+        "总体意见",
+    ]
+    assert [row[3] for row in rows[10:13]] == ["—", "—", "—"]
+    assert [p.text for p in document.tables[0].cell(13, 3).paragraphs] == ["", "", ""]
+    assert paragraphs(document)[-1] == "评审专家（签字）：黄丽萍　　2022年12月10日"
+
+
+# 结题报告
+
+
+def test_completion_fields(read: Callable[..., DocxDocument]) -> None:
+    document = read("结题报告.docx")
+    assert paragraphs(document)[:3] == [
+        "“党建强会计划”之阵地建设与特色活动",
+        "项目结题报告",
+        "（2022年度）",
+    ]
+    assert grid(document.tables[0])[:5] == [
+        ["学会名称"] + ["湖北省机械工程学会"] * 4,
+        ["党组织名称"] + ["湖北省机械工程学会党支部"] * 4,
+        ["项目名称"] + ["“党建+科普”进社区系列活动"] * 4,
+        ["资助类别", "特色活动", "项目形式", "党建+科普", "党建+科普"],
+        ["资助金额"] + ["20,000 元（大写：贰万元整）"] * 4,
+    ]
+
+
+def test_completion_sections_in_order(read: Callable[..., DocxDocument]) -> None:
+    table = read("结题报告.docx").tables[0]
+    headings = [table.cell(row, 0).text for row in range(5, 19, 2)]
+    assert headings == [
+        "一、项目实施情况",
+        "二、活动记录",
+        "三、目标完成情况",
+        "四、宣传报道",
+        "五、党建元素",
+        "六、活动照片",
+        "七、财务总结",
+    ]
+    assert [p.text for p in table.cell(6, 0).paragraphs] == [
+        "学会党支部牵头，共开展科普进社区活动6场。",
+        TRICKY,
+    ]
+    assert [p.text for p in table.cell(16, 0).paragraphs] == [
+        "1. 活动1-合影.jpg",
+        "2. 活动2-讲座.jpg",
+        "3. 活动3-体验.png",
+    ]
+    assert [p.text for p in table.cell(19, 0).paragraphs if p.text] == [
+        "学会党组织（盖章）",
+        "年　　月　　日",
+    ]
+
+
+def test_completion_nested_tables(read: Callable[..., DocxDocument]) -> None:
+    table = read("结题报告.docx").tables[0]
+    activities, goals, news, elements, finance = (
+        table.cell(row, 0).tables[0] for row in (8, 10, 12, 14, 18)
+    )
+    assert grid(activities) == [
+        ["日期", "地点", "活动名称", "参加人数", "党员人数"],
+        *map(list, ACTIVITIES),
+    ]
+    assert grid(goals) == [
+        ["序号", "预期目标", "完成情况", "说明"],
+        *[[str(index), *goal] for index, goal in enumerate(GOALS, start=1)],
+    ]
+    assert table.cell(10, 0).paragraphs[-1].text == "目标实现率：83.33%"
+    assert grid(news) == [["发布平台", "标题", "链接", "发布日期"], *map(list, NEWS)]
+    assert grid(elements) == [
+        ["活动现场悬挂党旗", "党员佩戴党徽", "使用统一标识"],
+        ["是", "是", "否"],
+    ]
+    assert grid(finance) == [
+        ["项目", "预算（元）", "实际支出（元）", "说明"],
+        *map(list, FINANCE),
+        ["合计", "20,000.00", "19,750.00", "大写：壹万玖仟柒佰伍拾元整"],
+    ]
+
+
+def test_completion_without_photos_says_none(read: Callable[..., DocxDocument]) -> None:
+    assert read("结题报告.docx", photos=[]).tables[0].cell(16, 0).text == "（无）"
+
+
+# 立项名单
+
+
+def test_selection_title_table_and_approval(read: Callable[..., DocxDocument]) -> None:
+    document = read("立项名单.docx")
+    assert paragraphs(document) == [
+        "2022年度“党建强会计划”之",
+        "阵地建设与特色活动立项项目名单",
+        "（经省科协党组审批同意）",
+        "审批意见：同意按名单立项资助。",
+        f"审批人：省科协党组{GAP}2022年6月1日",
+    ]
+    assert grid(document.tables[0]) == [
+        ["序号", "学会", "项目名称", "类别", "项目形式", "立项评审得分", "资助金额（元）"],
+        *map(list, FUNDED),
+        ["合计"] * 2 + ["共 3 个项目，资助总额大写：陆万伍仟元整"] * 4 + ["65,000"],
+    ]
+
+
+def test_proposed_selection_has_no_approval_lines(read: Callable[..., DocxDocument]) -> None:
+    document = read(
+        "立项名单.docx",
+        status_line="拟立项名单，待省科协党组审批",
+        approval_opinion="",
+        approver="",
+        approval_date="",
+    )
+    assert paragraphs(document)[2:] == ["（拟立项名单，待省科协党组审批）"]
+
+
+# 验收结果汇总
+
+
+def test_acceptance_summary(read: Callable[..., DocxDocument]) -> None:
+    document = read("验收结果汇总.docx")
+    assert paragraphs(document) == [
+        "2022年度“党建强会计划”之阵地建设与特色活动",
+        "项目验收结果汇总表",
+        "（合格线：60分）",
+        "共验收 3 个项目：优秀 1 个、良好 1 个、不合格 1 个",
+    ]
+    assert grid(document.tables[0]) == [
+        ["序号", "学会", "项目名称", "考核得分", "等级", "目标实现率", "群众满意率", "验收结果"],
+        *map(list, ACCEPTED),
+    ]
+    section = document.sections[0]
+    assert section.page_width > section.page_height
+
+
+# 财务抽查
+
+
+def test_spotcheck_fields_rows_and_note(read: Callable[..., DocxDocument]) -> None:
+    document = read("财务抽查.docx")
+    assert paragraphs(document) == [
+        "2022年度“党建强会计划”",
+        "项目财务抽查情况",
+        "一、抽查方式",
+        "二、抽查结果",
+        "备注：抽查结果报省科协科技社团党委备案。",
+    ]
+    method = "以立项名单提交记录的哈希为种子，按学会 id 排序后随机抽取"
+    assert grid(document.tables[0]) == [
+        ["立项项目数", "40", "抽查比例", "5%"],
+        ["抽查项目数", "2", "抽取日期", "2022年12月20日"],
+        ["随机种子"] + ["3f9c2a7e5b1d"] * 3,
+        ["抽取方法"] + [method] * 3,
+    ]
+    assert grid(document.tables[1]) == [
+        ["序号", "学会", "项目名称", "资助金额（元）", "抽查发现", "处理意见"],
+        *map(list, CHECKED),
+    ]
+
+
+def test_spotcheck_without_note(read: Callable[..., DocxDocument]) -> None:
+    assert paragraphs(read("财务抽查.docx", note=""))[-1] == "二、抽查结果"
+
+
+# every template
+
+
+def list_table(document: DocxDocument, name: str) -> Table:
+    """The table holding the repeated list of a template (see ``LISTS``)."""
+    tables = document.tables
+    if name == "结题报告.docx":  # 二、活动记录, nested in the outer form
+        tables = document.tables[0].cell(8, 0).tables
+    return tables[LISTS[name][1]]
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+@pytest.mark.parametrize("count", [0, 1, 4])
+def test_repeated_rows_follow_the_list(
+    read: Callable[..., DocxDocument], name: str, count: int
+) -> None:
+    key, _, first = LISTS[name]
+    items = SAMPLES[name]()[key]
+    full = grid(list_table(read(name), name))
+    rows = grid(
+        list_table(read(name, **{key: [items[i % len(items)] for i in range(count)]}), name)
+    )
+    assert len(rows) == len(full) - len(items) + count
+    assert rows[first : first + count] == [full[first + i % len(items)] for i in range(count)]
+    assert rows[first + count :] == full[first + len(items) :]  # 合计 and the rows after it
+
+
+def missing_keys() -> list[tuple[str, str]]:
+    """Every top-level key and every key of a list item, per template."""
+    found = []
+    for name, sample in SAMPLES.items():
+        for key, value in sample().items():
+            found.append((name, key))
+            if isinstance(value, list) and value and isinstance(value[0], dict):
+                found += [(name, f"{key}[0].{inner}") for inner in value[0]]
+    return found
+
+
+@pytest.mark.parametrize(("name", "key"), missing_keys())
+def test_a_missing_key_is_a_render_error(built: dict[str, Path], name: str, key: str) -> None:
+    context = SAMPLES[name]()
+    if "." in key:
+        outer, inner = key.split("[0].")
+        del context[outer][0][inner]
+    else:
+        del context[key]
+    with pytest.raises(RenderError, match=f"模板「{name}」渲染失败：.*{key.split('.')[-1]}"):
+        render_bytes(built[name], context)
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_tricky_text_is_kept_and_no_tag_is_left(
+    read: Callable[..., DocxDocument], name: str
+) -> None:
+    xml = read(name).element.xml
+    assert 'A &amp; B &lt;c&gt; "d" {{ x }} 🔬' in xml
+    assert "{%" not in xml and "%}" not in xml
+    assert xml.count("{{") == xml.count("{{ x }} 🔬")  # only those the user typed
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_rendering_twice_gives_identical_bytes(built: dict[str, Path], name: str) -> None:
+    first = render_bytes(built[name], SAMPLES[name]())
+    assert render_bytes(built[name], SAMPLES[name]()) == first
+
+
+def grids(document: DocxDocument) -> list[str]:
+    """The column grid of every table, nested ones included."""
+    return [grid.xml for grid in document.element.body.iter(qn("w:tblGrid"))]
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_table_grids_survive_rendering(
+    built: dict[str, Path], read: Callable[..., DocxDocument], name: str
+) -> None:
+    """docxtpl widens an outer grid narrower than a nested row: no template may trigger it."""
+    assert grids(read(name)) == grids(Document(str(built[name])))
+
+
+def test_committed_templates_are_current(built: dict[str, Path]) -> None:
+    for name, path in built.items():
+        assert path.read_bytes() == (ROOT / "templates" / name).read_bytes(), name
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_every_run_names_an_east_asian_font(read: Callable[..., DocxDocument], name: str) -> None:
+    document = read(name)
+    parts = [document.element.body, document.sections[0].footer._element]
+    runs = [run for part in parts for run in part.iter(qn("w:r"))]
+    assert runs
+    for run in runs:
+        fonts = run.find(f"{qn('w:rPr')}/{qn('w:rFonts')}")
+        assert fonts is not None and fonts.get(qn("w:eastAsia")), run.xml
+        assert fonts.get(qn("w:ascii")) and fonts.get(qn("w:hAnsi"))
