@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import shutil
 import signal
 import tempfile
@@ -36,11 +37,16 @@ pytestmark = pytest.mark.skipif(not (REPO / "templates" / "申报表.docx").exis
 
 @pytest.fixture
 def lay(tmp_path: Path) -> Layout:
-    """A small tree: the real config and templates, one society (hbjx) with its files."""
+    """A small tree in an open round: the real config and templates, one society (hbjx) with
+    its application and files (its later completion report is left out: it is not funded here)."""
     shutil.copytree(REPO / "config", tmp_path / "config")
+    program = tmp_path / "config/program-2022.yaml"
+    program.write_text(re.sub(r"^已结束: 是", "已结束: 否", program.read_text("utf-8"), flags=re.M),
+                       encoding="utf-8")
     shutil.copytree(REPO / "templates", tmp_path / "templates",
                     ignore=shutil.ignore_patterns("__pycache__", "*.py"))
-    shutil.copytree(REPO / "submissions/2022/hbjx", tmp_path / "submissions/2022/hbjx")
+    shutil.copytree(REPO / "submissions/2022/hbjx", tmp_path / "submissions/2022/hbjx",
+                    ignore=shutil.ignore_patterns("completion.yaml"))
     (tmp_path / "reviews/2022").mkdir(parents=True)
     (tmp_path / ".git").mkdir()
     return Layout(tmp_path)
