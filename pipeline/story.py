@@ -59,7 +59,7 @@ def sheets(lay: Layout, project: Project) -> list[str]:
     s = project.scores
     out = []
     for label, found in (("立项评分表", s.panel_sheets), ("考核表", s.acceptance_sheets)):
-        each = "、".join(f"{sh.expert} {sh.total():g}" for sh in found)
+        each = "、".join(f"{sh.expert} {sh.total():.2f}" for sh in found)
         out.append(f"{label}：{each or '（尚无）'}")
     if s.panel is not None:
         out.append(f"立项评审得分：{s.panel}" + (f"（拟立项排名第 {s.rank} 名）" if s.rank else ""))
