@@ -194,10 +194,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"qianghui: {e.message}", file=sys.stderr)
         return 2
     except QianghuiError as e:
+        if not (len(e.problems) == 1 and e.problems[0].format() == e.message):
+            print(f"qianghui: {e.message}", file=sys.stderr)
         for problem in e.problems:
             print(problem.format(), file=sys.stderr)
-        if not e.problems:
-            print(f"qianghui: {e.message}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

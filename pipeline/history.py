@@ -61,7 +61,7 @@ class Tree:
     def data(self, path: str, blob: str | None = None) -> Any:
         """Loaded YAML of a file (None when absent or unreadable)."""
         blob = blob or self.blobs.get(path)
-        if not blob:
+        if not blob or is_absent(blob):
             return None
         key = ("data", blob)
         if key not in self._parsed:
@@ -128,6 +128,17 @@ class Tree:
             report_sha256=self.sha256(f"{base}/completion.yaml"),
             report_review=verdict(decision.completion if decision else None))
 
+    def verdict(self, year: int, society: str, stage: str) -> Any:
+        """The current decision of one stage (申报 = "application", 结题 = "completion")."""
+        decision = self.model(f"reviews/{year}/{society}/decision.yaml", Decision)
+        return getattr(decision, stage) if decision else None
+
+    def passed(self, year: int, society: str, stage: str) -> bool:
+        """A 通过 given on exactly the file as it stands now."""
+        verdict = self.verdict(year, society, stage)
+        path = f"submissions/{year}/{society}/{stage}.yaml"
+        return bool(verdict and verdict.outcome == "通过" and verdict.judged(self.sha256(path)))
+
     def apply(self, change: Change) -> None:
         if change.path.startswith("config/program-"):
             self._years = None
@@ -135,6 +146,19 @@ class Tree:
             self.blobs.pop(change.path, None)
         else:
             self.blobs[change.path] = change.new_blob
+
+
+def references(form: Any, keys: tuple[str, ...]) -> set[str]:
+    """The file paths a loaded form names under `keys` (a path or a list of paths)."""
+    if not isinstance(form, dict):
+        return set()
+    found: set[str] = set()
+    for key in keys:
+        value = form.get(key)
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str):
+                found.add(item.strip().replace("\\", "/"))
+    return found
 
 
 Rule = Callable[["Check", Person, Change, FileKind], list[tuple[str, str]]]
@@ -155,15 +179,27 @@ class Check:
 
     def application(self, person: Person, change: Change, kind: FileKind) -> list[tuple[str, str]]:
         assert kind.year is not None and kind.society is not None
-        found = self.society_user(person, kind.society)
-        before = self.tree.status_of(kind.year, kind.society)
-        if before is not None and before not in status.EDITABLE:
-            found.append(("状态", f"项目状态为“{before}”，申报表已锁定，只有草稿、未审核、已驳回时可以修改"))
+        found = self.society_user(person, kind.society) + self.locked(kind.year, kind.society)
         after = self.tree.data(change.path, change.new_blob)
-        submits = isinstance(after, dict) and after.get("状态") == "已提交"
-        if submits and before != status.RETURNED:
-            found += self.deadline(kind.year, kind.society)
+        if isinstance(after, dict) and after.get("状态") == "已提交":
+            found += self.late(kind.year, kind.society)
         return found
+
+    def locked(self, year: int, society: str) -> list[tuple[str, str]]:
+        """The application may change only while 草稿/未审核/已驳回 and not yet passed."""
+        before = self.tree.status_of(year, society)
+        if before is not None and before not in status.EDITABLE:
+            return [("状态", f"项目状态为“{before}”，申报表已锁定，只有草稿、未审核、已驳回时可以修改")]
+        if self.tree.passed(year, society, "application"):
+            return [("状态", "申报表已审核通过，不能再修改")]
+        return []
+
+    def late(self, year: int, society: str) -> list[tuple[str, str]]:
+        """Submitting after the deadline (a resubmission after 驳回 is not late)."""
+        verdict = self.tree.verdict(year, society, "application")
+        if verdict is not None and verdict.outcome == "驳回":
+            return []
+        return self.deadline(year, society)
 
     def deadline(self, year: int, society: str) -> list[tuple[str, str]]:
         program = self.tree.program(year)
@@ -177,16 +213,32 @@ class Check:
 
     def completion(self, person: Person, change: Change, kind: FileKind) -> list[tuple[str, str]]:
         assert kind.year is not None and kind.society is not None
-        found = self.society_user(person, kind.society)
-        before = self.tree.status_of(kind.year, kind.society)
+        return self.society_user(person, kind.society) + self.report_locked(kind.year, kind.society)
+
+    def report_locked(self, year: int, society: str) -> list[tuple[str, str]]:
+        before = self.tree.status_of(year, society)
         if before not in status.REPORTABLE:
-            found.append(("状态", f"项目状态为“{before or '未申报'}”，只有已立项的项目才能提交或修改结题报告"))
-        return found
+            return [("状态", f"项目状态为“{before or '未申报'}”，只有已立项的项目才能提交或修改结题报告")]
+        if self.tree.passed(year, society, "completion"):
+            return [("状态", "结题报告已审核通过，不能再修改")]
+        return []
 
     def submission_file(self, person: Person, change: Change, kind: FileKind) -> list[tuple[str, str]]:
+        """A file next to the forms follows the form that references it."""
         assert kind.year is not None and kind.society is not None
-        found = self.society_user(person, kind.society)
-        before = self.tree.status_of(kind.year, kind.society)
+        year, society = kind.year, kind.society
+        found = self.society_user(person, society)
+        name = change.path.split("/", 3)[3]
+        base = f"submissions/{year}/{society}"
+        app = self.tree.data(f"{base}/application.yaml")
+        if name in references(app, ("盖章页", "附件")):
+            locked = self.locked(year, society)
+            if not locked and isinstance(app, dict) and app.get("状态") == "已提交":
+                locked = self.late(year, society)
+            return found + locked
+        if name in references(self.tree.data(f"{base}/completion.yaml"), ("活动照片", "附件")):
+            return found + self.report_locked(year, society)
+        before = self.tree.status_of(year, society)
         if before is not None and before not in (*status.EDITABLE, *status.REPORTABLE):
             found.append(("状态", f"项目状态为“{before}”，材料已锁定"))
         return found
@@ -282,7 +334,7 @@ def allowed_signers(people: Iterable[Person]) -> str:
 
 def check_range(vcs: Vcs, revs: list[str]) -> list[Violation]:
     """Walk `revs` oldest first and judge every commit on the state before it."""
-    tip = vcs.resolve(revs[0]) or revs[0]
+    tip = vcs.tip(revs)
     keyring = Tree(vcs, vcs.tree_blobs(tip)).people()
     with tempfile.TemporaryDirectory() as tmp:
         signers = Path(tmp) / "allowed_signers"

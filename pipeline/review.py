@@ -10,6 +10,8 @@ import json
 from datetime import date
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from pipeline import status
 from pipeline.errors import Problem, QianghuiError
 from pipeline.layout import Layout
@@ -94,6 +96,8 @@ def review(lay: Layout, year: int, society: str, *, outcome: str, opinion: str,
         raise QianghuiError(f"{person.name}不是管理员，不能作出审核决定")
     if not opinion.strip():
         raise QianghuiError("请用 -m 写明审核意见")
+    if len(opinion.strip()) > 500:
+        raise QianghuiError(f"审核意见太长（{len(opinion.strip())} 字）：不能超过 500 字")
     project = find_project(lay, year, society)
     stage, target = ("结题", lay.completion(year, society)) if report else ("申报", lay.application(year, society))
     expected = status.REPORTED if report else status.PENDING
@@ -126,6 +130,9 @@ def write_decision(path: Path, stage: str, block: str) -> None:
             raise QianghuiError(f"{path} 无法读取，未作修改", e.problems) from e
     else:
         original, text = b"", DECISION_HEADER + block
-    Decision.model_validate(load_bytes(text.encode(), path.name).data)
+    try:
+        Decision.model_validate(load_bytes(text.encode(), path.name).data)
+    except ValidationError as e:
+        raise QianghuiError(f"审核决定无法写入 {path.name}：{e.errors()[0]['msg']}") from e
     path.parent.mkdir(parents=True, exist_ok=True)
     _write_text(path, original, text)

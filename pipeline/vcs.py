@@ -72,13 +72,21 @@ class Vcs:
 
     def log(self, revs: Sequence[str], *, signers: Path | None = None,
             paths: Sequence[str] = ()) -> Iterator[Commit]:
-        """Every non-merge commit of `revs` (touching `paths`), oldest first, in one pass."""
+        """Every commit of `revs` (touching `paths`), oldest first, in one pass; a merge lists only
+        what differs from all its parents (what the merge itself introduced)."""
         fmt = _FORMAT if signers else _FORMAT.replace("%G?", "N").replace("%GS", "")
         prefix = ["-c", f"gpg.ssh.allowedSignersFile={signers}"] if signers else []
-        out = self.run(*prefix, "log", "--reverse", "--raw", "--no-renames", "--no-abbrev",
-                       "--no-merges", f"--format={fmt}", *revs, "--", *paths)
+        out = self.run(*prefix, "log", "--reverse", "--raw", "--cc", "--no-renames", "--no-abbrev",
+                       f"--format={fmt}", *revs, "--", *paths)
         for record in out.split("\x1e")[1:]:
             yield parse_record(record)
+
+    def tip(self, revs: Sequence[str]) -> str:
+        """The newest commit a range names (`A..B` → B; `X ^Y` → X)."""
+        for line in self.run("rev-parse", *revs).splitlines():
+            if line and not line.startswith("^"):
+                return line.strip()
+        raise QianghuiError(f"提交范围「{' '.join(revs)}」中没有提交")
 
     def tree_blobs(self, rev: str) -> dict[str, str]:
         """path → blob id of every file at a revision (one `git ls-tree` call)."""
@@ -101,13 +109,14 @@ class Vcs:
             return None
 
     def identity(self) -> tuple[str, str]:
-        """The configured user.name and user.email (who will author a commit)."""
-        reader = self.repo.config_reader()
-        name = reader.get_value("user", "name", default="")
-        email = reader.get_value("user", "email", default="")
-        if not email:
-            raise QianghuiError("git 没有设置作者邮箱：请运行 git config user.email 你的邮箱")
-        return str(name), str(email)
+        """Who git will record as the author (config, includes and GIT_AUTHOR_* all count)."""
+        try:
+            ident = self.run("var", "GIT_AUTHOR_IDENT")
+        except QianghuiError as e:
+            raise QianghuiError("git 没有设置作者：请运行 git config user.name 你的姓名 和 "
+                                "git config user.email 你的邮箱") from e
+        name, _, rest = ident.partition(" <")
+        return name.strip(), rest.partition(">")[0].strip()
 
     def commit(self, paths: Sequence[Path], message: str) -> str:
         """Stage exactly `paths` and commit them (hooks and signing as the user configured)."""
@@ -131,8 +140,10 @@ def parse_record(record: str) -> Commit:
     for line in raw.splitlines():
         if line.startswith(":"):
             meta, _, path = line.partition("\t")
-            parts = meta.split()
-            commit.changes.append(Change(parts[4][0], _unquote(path), parts[2], parts[3]))
+            parts = meta.lstrip(":").split()
+            n = (len(parts) - 3) // 2          # modes and blobs: one per parent, plus ours
+            blobs = parts[n + 1:2 * n + 2]
+            commit.changes.append(Change(parts[-1][0], _unquote(path), blobs[0], blobs[-1]))
     return commit
 
 

@@ -371,8 +371,9 @@ def replace_block(doc: Document, key: str, block: str) -> str:
     first = doc.key_marks[(key,)][0] - 1
     following = [m[0] - 1 for loc, m in doc.key_marks.items() if len(loc) == 1 and m[0] - 1 > first]
     last = min(following, default=len(lines))
-    while last > first + 1 and lines[last - 1].lstrip().startswith("#"):
-        last -= 1              # comments above the next key belong to it
+    while last > first + 1 and (lines[last - 1].lstrip().startswith("#")
+                                or not lines[last - 1].strip()):
+        last -= 1              # comments and blank lines above the next key stay with it
     return "".join(lines[:first]) + block + "".join(lines[last:])
 
 

@@ -1,0 +1,139 @@
+"""hooks/pre-receive on a real bare repository: a forbidden push is rejected, an allowed one
+accepted, and a rejected push leaves the remote's refs as they were.
+
+The setup (and its tag) is pushed before the hook is installed — the setup itself is not a
+submission — then every push runs `qianghui check-history` on the pushed range.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from gitrepo import (
+    BEFORE,
+    HBJX,
+    HBNX,
+    QIANGHUI,
+    STRANGER,
+    Repo,
+    Who,
+    application,
+    install_hook,
+    isolate_git,
+    make_remote,
+    make_repo,
+    push_env,
+    run_git,
+)
+
+APP = application("hbjx")
+
+pytestmark = pytest.mark.skipif(not QIANGHUI.exists(), reason=f"{QIANGHUI} is not installed")
+
+
+@pytest.fixture
+def isolated_git(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """No global git configuration, here or in the git processes the engine starts."""
+    isolate_git(monkeypatch, tmp_path_factory.mktemp("home"))
+
+
+@pytest.fixture
+def pushed(tmp_path: Path, isolated_git: None) -> tuple[Repo, Path]:
+    """A clone-like working repository whose setup and tag are on the remote, hook installed."""
+    repo = make_repo(tmp_path / "work")
+    remote = make_remote(tmp_path / "central.git")
+    repo.git("remote", "add", "origin", str(remote))
+    repo.git("push", "-q", "origin", "main", "round-2022")
+    install_hook(remote)
+    return repo, remote
+
+
+def push(repo: Repo, *refspec: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["git", "push", "origin", *refspec], cwd=repo.root, env=push_env(),
+                          text=True, capture_output=True)
+
+
+def remote_ref(remote: Path, ref: str) -> str:
+    done = run_git(remote, "rev-parse", "--verify", "-q", ref, check=False)
+    return done.stdout.strip()
+
+
+def edit(repo: Repo, who: Who, society: str = "hbjx", members: str = "24") -> str:
+    path = application(society)
+    text = repo.read(path)
+    line = next(ln for ln in text.splitlines() if ln.startswith("党员人数: "))
+    repo.write(path, text.replace(line, f"党员人数: {members}"))
+    return repo.commit(who, "修改申报表", when=BEFORE)
+
+
+def test_hook_is_installed_executable(pushed: tuple[Repo, Path]) -> None:
+    _, remote = pushed
+    hook = remote / "hooks" / "pre-receive"
+    assert hook.stat().st_mode & 0o111
+    assert hook.read_text(encoding="utf-8").startswith("#!")
+
+
+def test_allowed_commit_on_a_new_branch_is_accepted(pushed: tuple[Repo, Path]) -> None:
+    repo, remote = pushed
+    sha = edit(repo, HBJX)
+    done = push(repo, "HEAD:refs/heads/hbjx-2022")
+    assert done.returncode == 0, done.stderr
+    assert remote_ref(remote, "refs/heads/hbjx-2022") == sha
+    assert "检查 refs/heads/hbjx-2022" in done.stderr
+
+
+def test_forbidden_commit_on_a_new_branch_is_rejected(pushed: tuple[Repo, Path]) -> None:
+    repo, remote = pushed
+    sha = edit(repo, HBNX)
+    done = push(repo, "HEAD:refs/heads/hbnx-edits-hbjx")
+    assert done.returncode != 0
+    assert remote_ref(remote, "refs/heads/hbnx-edits-hbjx") == ""
+    assert f"{sha[:10]} 陈静 <{HBNX.email}> {APP}: [权限]" in done.stderr
+    assert "推送被拒绝" in done.stderr
+
+
+def test_one_forbidden_commit_rejects_the_whole_push(pushed: tuple[Repo, Path]) -> None:
+    repo, remote = pushed
+    edit(repo, HBJX, members="24")
+    bad = edit(repo, STRANGER, members="25")
+    edit(repo, HBJX, members="26")
+    done = push(repo, "HEAD:refs/heads/review")
+    assert done.returncode != 0
+    assert f"{bad[:10]} 路人甲 <{STRANGER.email}>" in done.stderr and "[身份]" in done.stderr
+    assert remote_ref(remote, "refs/heads/review") == ""
+
+
+def test_forbidden_push_to_main_leaves_main_unchanged(pushed: tuple[Repo, Path]) -> None:
+    repo, remote = pushed
+    before = remote_ref(remote, "refs/heads/main")
+    edit(repo, HBNX)
+    done = push(repo, "main")
+    assert done.returncode != 0
+    assert remote_ref(remote, "refs/heads/main") == before
+
+
+def test_allowed_push_to_main_is_accepted(pushed: tuple[Repo, Path]) -> None:
+    repo, remote = pushed
+    sha = edit(repo, HBJX)
+    done = push(repo, "main")
+    assert done.returncode == 0, done.stderr
+    assert remote_ref(remote, "refs/heads/main") == sha
+
+
+def test_forbidden_push_to_main_names_the_rule(pushed: tuple[Repo, Path]) -> None:
+    repo, _ = pushed
+    sha = edit(repo, HBNX)
+    done = push(repo, "main")
+    assert done.returncode != 0
+    assert f"{sha[:10]} 陈静 <{HBNX.email}> {APP}: [权限]" in done.stderr
+
+
+def test_deleting_a_branch_is_not_judged(pushed: tuple[Repo, Path]) -> None:
+    repo, remote = pushed
+    edit(repo, HBJX)
+    assert push(repo, "HEAD:refs/heads/tmp").returncode == 0
+    done = push(repo, ":refs/heads/tmp")
+    assert done.returncode == 0, done.stderr
+    assert remote_ref(remote, "refs/heads/tmp") == ""
