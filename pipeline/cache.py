@@ -44,31 +44,39 @@ def input_key(template: Path | None, context: Any) -> str:
 
 
 class Manifest:
-    """build/.manifest.json: output path → input key of the rendering that produced it."""
+    """Input keys of rendered outputs, kept beside them (`.manifest.json` in each output folder),
+    so a run that renders one project's documents reads and writes only that project's record."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.entries: dict[str, str] = {}
-        self.dirty = False
-        try:
-            self.entries = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            self.entries = {}
+    NAME = ".manifest.json"
+
+    def __init__(self, build: Path) -> None:
+        self.build = build
+        self.folders: dict[Path, dict[str, str]] = {}
+        self.dirty: set[Path] = set()
+
+    def _entries(self, output: Path) -> dict[str, str]:
+        folder = output.parent
+        if folder not in self.folders:
+            try:
+                self.folders[folder] = json.loads((folder / self.NAME).read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                self.folders[folder] = {}
+        return self.folders[folder]
 
     def fresh(self, output: Path, key: str) -> bool:
-        return self.entries.get(str(output)) == key and output.exists()
+        return self._entries(output).get(output.name) == key and output.exists()
 
     def record(self, output: Path, key: str) -> None:
-        if self.entries.get(str(output)) != key:
-            self.entries[str(output)] = key
-            self.dirty = True
+        entries = self._entries(output)
+        if entries.get(output.name) != key:
+            entries[output.name] = key
+            self.dirty.add(output.parent)
 
     def save(self) -> None:
-        if not self.dirty:
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self.entries, ensure_ascii=False, indent=1, sort_keys=True),
-                       encoding="utf-8")
-        tmp.replace(self.path)
-        self.dirty = False
+        for folder in sorted(self.dirty):
+            folder.mkdir(parents=True, exist_ok=True)
+            tmp = folder / (self.NAME + ".tmp")
+            tmp.write_text(json.dumps(self.folders[folder], ensure_ascii=False, indent=1,
+                                      sort_keys=True), encoding="utf-8")
+            tmp.replace(folder / self.NAME)
+        self.dirty.clear()

@@ -14,10 +14,13 @@ import os
 import re
 import tempfile
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import jinja2
+from docx.opc import phys_pkg
 from docx.opc.exceptions import PackageNotFoundError
 from docxtpl import DocxTemplate
 from markupsafe import Markup, escape
@@ -40,25 +43,80 @@ class RenderError(QianghuiError):
         self.template = template
 
 
+class _CompilingOnce(jinja2.Environment):
+    """A strict, escaping environment that compiles each distinct template source once.
+
+    docxtpl compiles the document XML anew for every rendering; the XML of one template is the
+    same every time, so this process keeps the compiled result (a few templates at most)."""
+
+    def __init__(self) -> None:
+        super().__init__(autoescape=True, undefined=jinja2.StrictUndefined)
+        self.compiled: dict[str, jinja2.Template] = {}
+
+    def from_string(self, source: Any, globals: Any = None,  # noqa: A002 - Jinja's name
+                    template_class: Any = None) -> jinja2.Template:
+        if not isinstance(source, str) or globals is not None or template_class is not None:
+            return super().from_string(source, globals, template_class)
+        if source not in self.compiled:
+            if len(self.compiled) >= 64:
+                self.compiled.clear()
+            self.compiled[source] = super().from_string(source)
+        return self.compiled[source]
+
+
+class _PatchingOnce(DocxTemplate):  # type: ignore[misc]
+    """docxtpl's XML clean-up (patch_xml) depends only on the template: done once per source."""
+
+    patched: dict[str, str] = {}
+
+    def patch_xml(self, src_xml: str) -> str:
+        if src_xml not in self.patched:
+            if len(self.patched) >= 64:
+                self.patched.clear()
+            self.patched[src_xml] = super().patch_xml(src_xml)
+        return self.patched[src_xml]
+
+
+_ENV: _CompilingOnce | None = None
+
+
+def environment() -> _CompilingOnce:
+    global _ENV
+    if _ENV is None:
+        _ENV = _CompilingOnce()
+    return _ENV
+
+
 def render_bytes(template: Path, context: Mapping[str, object]) -> bytes:
     """Render ``template`` with ``context`` and return reproducible .docx bytes."""
     values = {key: prepare(template, value, key) for key, value in context.items()}
     document = open_template(template)
-    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     buffer = io.BytesIO()
     try:
-        document.render(values, jinja_env=env, autoescape=True)
-        document.save(buffer)
+        document.render(values, jinja_env=environment(), autoescape=True)
+        with _stored():
+            document.save(buffer)
     except jinja2.TemplateError as exc:
         raise RenderError(template, describe(exc)) from exc
     return normalize_docx(buffer.getvalue())
+
+
+@contextmanager
+def _stored() -> Iterator[None]:
+    """Let python-docx write its zip uncompressed: normalize_docx compresses it once, for good."""
+    saved = phys_pkg.ZIP_DEFLATED
+    phys_pkg.ZIP_DEFLATED = zipfile.ZIP_STORED  # type: ignore[misc]
+    try:
+        yield
+    finally:
+        phys_pkg.ZIP_DEFLATED = saved  # type: ignore[misc]
 
 
 def open_template(template: Path) -> DocxTemplate:
     """Load a template, turning a missing or broken file into a ``RenderError``."""
     if not template.is_file():
         raise RenderError(template, f"模板文件不存在：{template}")
-    document = DocxTemplate(template)
+    document = _PatchingOnce(template)
     try:
         document.init_docx()
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:

@@ -6,11 +6,13 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from pipeline import layout, summaries
 from pipeline.cache import Manifest, input_key
@@ -43,14 +45,19 @@ class RunResult:
 
 
 def run(lay: Layout, *, societies: Iterable[tuple[int, str]] | None = None, render: bool = True,
-        today: date | None = None) -> RunResult:
-    """Validate, derive status and (optionally) render — for all projects or the ones named."""
+        today: date | None = None, years: Iterable[int] = ()) -> RunResult:
+    """Validate, derive status and (optionally) render — for all projects or the ones named.
+
+    Year documents (立项名单, 验收结果汇总, 财务抽查, 登记表) need every project of their year:
+    a full run builds them all; a partial run only for `years` (a year-wide change, whose
+    projects are all among `societies`). One project's save never pays for the whole year."""
     targets = None if societies is None else project_files(lay, societies)
     validation, projects, config = evaluate(lay, targets, today=today)
     result = RunResult(validation, projects)
     config_broken = any(r.problems for r in config.results)
     if render and not config_broken:      # documents made from broken config would be wrong
-        jobs = plan(lay, projects, config, Index.of(validation), complete_years(lay, projects))
+        full_years = complete_years(lay, projects) if societies is None else set(years)
+        jobs = plan(lay, projects, config, Index.of(validation), full_years)
         render_jobs(lay, jobs, result)
     write_status(lay, result, None if societies is None else set(societies))
     return result
@@ -82,53 +89,103 @@ def complete_years(lay: Layout, projects: list[Project]) -> set[int]:
 
 
 def render_jobs(lay: Layout, jobs: list[Job], result: RunResult) -> None:
-    """Render what is stale; a failing document becomes a problem, never a crash."""
+    """Render what is stale (in parallel when there is enough of it); a failing document becomes
+    a problem, never a crash."""
+    manifest = Manifest(lay.build)
+    stale: list[tuple[Job, str]] = []
+    for job in jobs:
+        key = input_key(job.template, job.context)
+        if manifest.fresh(job.output, key):
+            result.unchanged.append(lay.rel(job.output))
+        else:
+            stale.append((job, key))
+    for (job, key), error in zip(stale, map_jobs(stale), strict=True):
+        rel = lay.rel(job.output)
+        if error is None:
+            manifest.record(job.output, key)
+            result.written.append(rel)
+        else:
+            where = lay.rel(job.template) if job.template else rel
+            result.render_problems.append(Problem(where, 0, 0, "", "render-failed",
+                                                  f"生成 {rel} 失败：{error}"))
+    manifest.save()
+
+
+POOL_MIN = 8        # below this, starting worker processes costs more than it saves
+
+
+def workers() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def map_jobs(stale: list[tuple[Job, str]]) -> list[str | None]:
+    """Write every stale document; one worker process per core when it pays off."""
+    count = min(workers(), 8)
+    if len(stale) < POOL_MIN or count < 2:
+        return [write_one(item) for item in stale]
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+    with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
+        return list(pool.map(write_one, stale, chunksize=max(1, len(stale) // (count * 4))))
+
+
+def write_one(item: tuple[Job, str]) -> str | None:
+    """Build and atomically write one document; the Chinese reason when it fails."""
     from pipeline import render
 
-    manifest = Manifest(lay.build / ".manifest.json")
-    for job in jobs:
-        rel = lay.rel(job.output)
-        try:
-            key = input_key(job.template, job.context)
-            if manifest.fresh(job.output, key):
-                result.unchanged.append(rel)
-                continue
-            data = build(job)
-            render.write_atomic(job.output, data)
-        except (QianghuiError, OSError) as e:
-            message = e.message if isinstance(e, QianghuiError) else f"无法写入：{e}"
-            result.render_problems.append(Problem(lay.rel(job.template) if job.template else rel, 0, 0, "", "render-failed",
-                                                  f"生成 {rel} 失败：{message}"))
-            continue
-        manifest.record(job.output, key)
-        result.written.append(rel)
-    manifest.save()
+    job, _ = item
+    try:
+        render.write_atomic(job.output, build(job))
+    except QianghuiError as e:
+        return e.message
+    except OSError as e:
+        return f"无法写入：{e}"
+    return None
+
+
+_STATUS: dict[Path, tuple[int, dict[str, str]]] = {}   # status.json → (mtime, key → JSON)
 
 
 def write_status(lay: Layout, result: RunResult, requested: set[tuple[int, str]] | None) -> None:
     """build/status.json: every project's status, errors (of all its files) and documents.
 
-    A partial run merges into the existing file and drops requested projects that are gone."""
+    A partial run merges into the existing file and drops requested projects that are gone;
+    entries are kept serialised in memory, so a save re-encodes only its own projects."""
     path = lay.build / "status.json"
-    entries: dict[str, Any] = {}
-    if requested is not None and path.exists():
-        try:
-            entries = json.loads(path.read_text(encoding="utf-8")).get("projects", {})
-        except (OSError, ValueError, AttributeError):
-            entries = {}
+    entries: dict[str, str] = {}
+    if requested is not None:
+        entries = dict(_previous_status(path))
         for year, society in requested:
             entries.pop(f"{year}/{society}", None)
     problems = problems_by_project(result.validation)
     for p in result.projects:
-        entries[f"{p.year}/{p.society}"] = {
+        entries[f"{p.year}/{p.society}"] = json.dumps({
             "学会": p.society, "学会名称": p.society_name, "年度": p.year, "状态": p.status,
             "错误": [pr.format() for pr in problems.get((p.year, p.society), [])],
-            "文档": p.documents}
+            "文档": p.documents}, ensure_ascii=False)
+    body = ",\n".join(f"  {json.dumps(k, ensure_ascii=False)}: {entries[k]}" for k in sorted(entries))
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"projects": dict(sorted(entries.items()))}, ensure_ascii=False,
-                              indent=2), encoding="utf-8")
+    tmp.write_text('{"projects": {\n' + body + "\n}}\n", encoding="utf-8")
     tmp.replace(path)
+    _STATUS[path] = (path.stat().st_mtime_ns, entries)
+
+
+def _previous_status(path: Path) -> dict[str, str]:
+    """The serialised entries of status.json: from memory while the file is ours, else read."""
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError:
+        return {}
+    cached = _STATUS.get(path)
+    if cached is not None and cached[0] == mtime:
+        return cached[1]
+    try:
+        projects = json.loads(path.read_text(encoding="utf-8")).get("projects", {})
+    except (OSError, ValueError, AttributeError):
+        return {}
+    return {k: json.dumps(v, ensure_ascii=False) for k, v in projects.items()}
 
 
 def build(job: Job) -> bytes:
@@ -149,6 +206,12 @@ def problems_by_project(validation: ValidationResult) -> dict[tuple[int, str], l
         if fr.problems and kind and kind.year and kind.society:
             grouped.setdefault((kind.year, kind.society), []).extend(fr.problems)
     return grouped
+
+
+def year_scope(lay: Layout, changed: Iterable[Path]) -> set[int]:
+    """The years whose year documents a set of changed files affects (selection, program …)."""
+    kinds = (layout.classify(lay.rel(path)) for path in changed)
+    return {k.year for k in kinds if k and k.kind in YEAR_WIDE and k.year is not None}
 
 
 def affected(lay: Layout, changed: Iterable[Path]) -> set[tuple[int, str]] | None:

@@ -263,7 +263,9 @@ class Watcher:
         targets = self._targets(changed)
         if targets is None or targets:
             societies = None if targets is None else sorted(targets)
-            self._report(orchestrator.run(self.lay, societies=societies), targets, changed)
+            years = orchestrator.year_scope(self.lay, [self._base / p for p in changed])
+            result = orchestrator.run(self.lay, societies=societies, years=years)
+            self._report(result, targets, changed)
 
     def _targets(self, changed: list[str]) -> set[Key] | None:
         """The projects to re-run (None: all). A deleted application takes a full run: only
