@@ -14,6 +14,7 @@ from pipeline.projects import COLUMNS, Project
 from pipeline.rules import yuan
 from pipeline.run import affected, evaluate, project_files, run
 from pipeline.validate import collect_targets, load_config
+from schemas.program import Program
 
 
 def validate(lay: Layout, paths: list[Path], fmt: str, out: TextIO,
@@ -164,13 +165,25 @@ def history(lay: Layout, society: str, year: int | None, out: TextIO) -> int:
     return 0
 
 
+def programs(lay: Layout) -> list[Program]:
+    """The valid program files alone (the registry and people are not needed to read them)."""
+    from pipeline.loading import load_form
+
+    found = []
+    for year in lay.years():
+        result, _ = load_form(lay.program(year), lay.rel(lay.program(year)), "program", Program)
+        if isinstance(result.model, Program):
+            found.append(result.model)
+    return found
+
+
 def check_history(lay: Layout, rev_range: str | None, out: TextIO) -> int:
     """Judge every commit of a range against who may change what (DESIGN §6)."""
     from pipeline.history import check_range, default_range
     from pipeline.vcs import Vcs
 
     vcs = Vcs(lay.root)
-    revs = rev_range.split() if rev_range else default_range(vcs, load_config(lay).programs.values())
+    revs = rev_range.split() if rev_range else default_range(vcs, programs(lay))
     violations = check_range(vcs, revs)
     for v in violations:
         print(v.format(), file=out)

@@ -8,6 +8,7 @@ project's status (locked after 立项; 结题 only once 已立项) and the progr
 from __future__ import annotations
 
 import hashlib
+import re
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from schemas.decision import Decision, Selection
 from schemas.program import Program
 from schemas.registry import People, Person
 
+_STATE = re.compile(r"""^状态[ \t]*:[ \t]*["']?(草稿|已提交)["']?[ \t]*(?:#.*)?$""", re.M)
 ENGINE_PREFIXES = ("pipeline/", "schemas/", "templates/", "tests/", "bench/", "docs/", ".ci/",
                    "hooks/")
 ENGINE_FILES = {"Makefile", "README.md", "pyproject.toml", ".gitignore", ".gitattributes"}
@@ -49,10 +51,11 @@ class Violation:
 class Tree:
     """The repository's files at one point of the walk, parsed lazily and cached by blob id."""
 
-    def __init__(self, vcs: Vcs, blobs: dict[str, str]) -> None:
+    def __init__(self, vcs: Vcs, blobs: dict[str, str],
+                 parsed: dict[tuple[str, str], Any] | None = None) -> None:
         self.vcs = vcs
         self.blobs = blobs
-        self._parsed: dict[tuple[str, str], Any] = {}
+        self._parsed: dict[tuple[str, str], Any] = {} if parsed is None else parsed
         self._years: list[int] | None = None
 
     def raw(self, blob: str) -> bytes:
@@ -70,6 +73,21 @@ class Tree:
             except YamlError:
                 self._parsed[key] = None
         return self._parsed[key]
+
+    def head(self, path: str, blob: str | None = None) -> dict[str, Any] | None:
+        """Just the 状态 of a form, read with a pattern (the full YAML only when it fails)."""
+        blob = blob or self.blobs.get(path)
+        if not blob or is_absent(blob):
+            return None
+        key = ("head", blob)
+        if key not in self._parsed:
+            found = _STATE.search(self.raw(blob).decode("utf-8", "replace"))
+            if found:
+                self._parsed[key] = {"状态": found.group(1)}
+            else:
+                data = self.data(path, blob)
+                self._parsed[key] = data if isinstance(data, dict) else None
+        return self._parsed[key]  # type: ignore[no-any-return]
 
     def model(self, path: str, cls: type[BaseModel]) -> Any:
         blob = self.blobs.get(path)
@@ -103,8 +121,8 @@ class Tree:
     def status_of(self, year: int, society: str) -> str | None:
         """The project's derived status at this point, None when it has no application."""
         base = f"submissions/{year}/{society}"
-        app = self.data(f"{base}/application.yaml")
-        if not isinstance(app, dict):
+        app = self.head(f"{base}/application.yaml")
+        if app is None:
             return None
         return status.derive(self.facts(year, society, app)).status
 
@@ -112,7 +130,7 @@ class Tree:
         base, reviews = f"submissions/{year}/{society}", f"reviews/{year}/{society}"
         decision = self.model(f"{reviews}/decision.yaml", Decision)
         selection = self.model(f"reviews/{year}/selection.yaml", Selection)
-        report = self.data(f"{base}/completion.yaml")
+        report = self.head(f"{base}/completion.yaml")
         program = self.program(year)
         funded = {e.society for e in selection.funded} if selection and selection.approval else set()
 
@@ -180,7 +198,7 @@ class Check:
     def application(self, person: Person, change: Change, kind: FileKind) -> list[tuple[str, str]]:
         assert kind.year is not None and kind.society is not None
         found = self.society_user(person, kind.society) + self.locked(kind.year, kind.society)
-        after = self.tree.data(change.path, change.new_blob)
+        after = self.tree.head(change.path, change.new_blob)
         if isinstance(after, dict) and after.get("状态") == "已提交":
             found += self.late(kind.year, kind.society)
         return found
@@ -335,7 +353,8 @@ def allowed_signers(people: Iterable[Person]) -> str:
 def check_range(vcs: Vcs, revs: list[str]) -> list[Violation]:
     """Walk `revs` oldest first and judge every commit on the state before it."""
     tip = vcs.tip(revs)
-    keyring = Tree(vcs, vcs.tree_blobs(tip)).people()
+    parsed: dict[tuple[str, str], Any] = {}          # blob → parsed, shared by both trees
+    keyring = Tree(vcs, vcs.tree_blobs(tip), parsed).people()
     with tempfile.TemporaryDirectory() as tmp:
         signers = Path(tmp) / "allowed_signers"
         signers.write_text(allowed_signers(keyring.people if keyring else []), encoding="utf-8")
@@ -343,7 +362,8 @@ def check_range(vcs: Vcs, revs: list[str]) -> list[Violation]:
         tree: Tree | None = None
         for commit in vcs.log(revs, signers=signers):
             if tree is None:
-                tree = Tree(vcs, vcs.tree_blobs(commit.parents[0]) if commit.parents else {})
+                tree = Tree(vcs, vcs.tree_blobs(commit.parents[0]) if commit.parents else {},
+                            parsed)
             found += judge(tree, commit)
             for change in commit.changes:
                 tree.apply(change)
