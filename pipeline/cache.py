@@ -23,6 +23,15 @@ def engine_version() -> str:
     return digest.hexdigest()[:16]
 
 
+@cache
+def schema_version() -> str:
+    """A hash of the models' source: cached validations die with any change to them."""
+    digest = hashlib.sha256()
+    for path in sorted((Path(__file__).parent.parent / "schemas").glob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 @lru_cache(maxsize=256)
 def _file_digest(path: Path, mtime_ns: int, size: int) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()

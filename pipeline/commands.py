@@ -7,7 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TextIO
 
-from pipeline import report, schema_export
+from pipeline import report
 from pipeline.errors import QianghuiError, UsageError
 from pipeline.layout import Layout
 from pipeline.projects import COLUMNS, Project
@@ -54,6 +54,8 @@ def new(lay: Layout, society_id: str, year: int, out: TextIO) -> int:
 
 def schema(lay: Layout, check: bool, out: TextIO) -> int:
     """Regenerate schemas/json/*.schema.json (or, with check, report stale ones)."""
+    from pipeline import schema_export
+
     if check:
         stale = schema_export.stale(lay.schemas_json)
         for name in stale:

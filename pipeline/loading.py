@@ -6,6 +6,9 @@ read a single file.
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -124,9 +127,43 @@ def _load_config_file(lay: Layout, path: Path, kind: str, model: type[BaseModel]
     cached = _CONFIG_CACHE.get(path)
     if cached is not None and cached[0] == signature and signature != (0, 0, 0, 0):
         return cached[1]
-    result, _ = load_form(path, lay.rel(path), kind, model)
+    result = _validated_config(lay, path, kind, model)
     _CONFIG_CACHE[path] = (signature, result)
     return result
+
+
+def _validated_config(lay: Layout, path: Path, kind: str, model: type[BaseModel]) -> FileResult:
+    """A config file's validation, kept on disk by content hash (a registry of thousands of
+    societies is validated once, not by every command)."""
+    from pipeline.cache import schema_version
+
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return load_form(path, lay.rel(path), kind, model)[0]
+    store = lay.build / ".cache" / f"{kind}-{digest[:40]}-{schema_version()}.pickle"
+    try:
+        with store.open("rb") as handle:
+            result = pickle.load(handle)
+        if isinstance(result, FileResult) and result.path == lay.rel(path):
+            return result
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
+        pass
+    result, _ = load_form(path, lay.rel(path), kind, model)
+    if not result.problems:
+        _store(store, FileResult(result.path, result.kind, [], None, result.model, result.sha256))
+    return result
+
+
+def _store(target: Path, result: FileResult) -> None:
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as handle:
+            pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(target)
+    except OSError:
+        pass                        # a cache that cannot be written is only slower
 
 
 def load_config(lay: Layout) -> Config:

@@ -30,7 +30,7 @@ class Form(BaseModel):
     """Base of every YAML form: Chinese keys as aliases, unknown keys refused."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True, str_strip_whitespace=True,
-                              frozen=True)
+                              frozen=True, defer_build=True)
 
 
 def field(alias: str, description: str = "", **kw: Any) -> Any:

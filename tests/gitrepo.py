@@ -188,6 +188,7 @@ def copy_project(root: Path) -> None:
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
     for name in ("config", "templates"):
         shutil.copytree(ROOT / name, root / name, ignore=ignore)
+    shutil.copyfile(ROOT / ".gitignore", root / ".gitignore")     # build/ and caches stay out
     for society in SOCIETIES:
         copy_application(root, society)
     draft = root / application("hbjsj")
