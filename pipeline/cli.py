@@ -7,19 +7,28 @@ traceback only with --debug).
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any, TextIO
 
-from pipeline import commands
 from pipeline.errors import QianghuiError, UsageError
 from pipeline.layout import Layout, find_root
+
+
+def _commands() -> Any:
+    """The commands module, imported on first use (a replayed run never needs it)."""
+    from pipeline import commands
+
+    return commands
+
 
 Handler = Callable[[argparse.Namespace, Layout], int]
 
 
 def _validate(a: argparse.Namespace, lay: Layout) -> int:
-    return commands.validate(lay, [_under(lay, p) for p in a.paths], a.format, sys.stdout)
+    return _commands().validate(lay, [_under(lay, p) for p in a.paths], a.format, sys.stdout)
 
 
 def _under(lay: Layout, name: str) -> Path:
@@ -29,46 +38,65 @@ def _under(lay: Layout, name: str) -> Path:
 
 
 def _new(a: argparse.Namespace, lay: Layout) -> int:
-    return commands.new(lay, a.society, a.year, sys.stdout)
+    return _commands().new(lay, a.society, a.year, sys.stdout)
 
 
 def _schema(a: argparse.Namespace, lay: Layout) -> int:
-    return commands.schema(lay, a.check, sys.stdout)
+    return _commands().schema(lay, a.check, sys.stdout)
 
 
 def _list(a: argparse.Namespace, lay: Layout) -> int:
     filters = {"年度": a.year, "状态": a.status, "类别": a.category, "项目形式": a.subtype,
                "学会": a.society}
     amounts = (a.min_amount, a.max_amount)
-    return commands.list_projects(lay, filters, a.format, sys.stdout, amounts)
+    return _commands().list_projects(lay, filters, a.format, sys.stdout, amounts)
 
 
 def _render(a: argparse.Namespace, lay: Layout) -> int:
-    return commands.render(lay, sys.stdout)
+    return _unless_unchanged(lay, "render", lambda out: _commands().render(lay, out))
 
 
 def _run(a: argparse.Namespace, lay: Layout) -> int:
-    return commands.main_job(lay, sys.stdout)
+    return _unless_unchanged(lay, "run", lambda out: _commands().main_job(lay, out))
+
+
+def _unless_unchanged(lay: Layout, name: str, work: Callable[[TextIO], int]) -> int:
+    """Replay the previous full run when no input changed since (see pipeline.stamp)."""
+    from pipeline import stamp
+
+    key = stamp.tree_key(lay)
+    previous = stamp.replay(lay, name, key)
+    if previous is not None:
+        code, output = previous
+        lines = output.rstrip("\n").split("\n")
+        checked = lines[-1].split("；")[0] + "；" if "；" in lines[-1] else ""
+        print("\n".join([*lines[:-1], f"{checked}输入没有变化，文档均为最新（沿用上次的结果）"]))
+        return code
+    buffer = io.StringIO()
+    code = work(buffer)
+    sys.stdout.write(buffer.getvalue())
+    stamp.record(lay, name, key, code, buffer.getvalue())
+    return code
 
 
 def _submit(a: argparse.Namespace, lay: Layout) -> int:
-    return commands.submit(lay, a.society, a.year, a.report, sys.stdout)
+    return _commands().submit(lay, a.society, a.year, a.report, sys.stdout)
 
 
 def _review(a: argparse.Namespace, lay: Layout) -> int:
-    return commands.review(lay, a.society, a.year, a.outcome, a.message, a.report, sys.stdout)
+    return _commands().review(lay, a.society, a.year, a.outcome, a.message, a.report, sys.stdout)
 
 
 def _show(a: argparse.Namespace, lay: Layout) -> int:
-    return commands.show(lay, a.society, a.year, sys.stdout)
+    return _commands().show(lay, a.society, a.year, sys.stdout)
 
 
 def _history(a: argparse.Namespace, lay: Layout) -> int:
-    return commands.history(lay, a.society, a.year, sys.stdout)
+    return _commands().history(lay, a.society, a.year, sys.stdout)
 
 
 def _check_history(a: argparse.Namespace, lay: Layout) -> int:
-    return commands.check_history(lay, a.range, sys.stdout)
+    return _commands().check_history(lay, a.range, sys.stdout)
 
 
 def _watch(a: argparse.Namespace, lay: Layout) -> int:
@@ -78,15 +106,15 @@ def _watch(a: argparse.Namespace, lay: Layout) -> int:
 
 
 def _rank(a: argparse.Namespace, lay: Layout) -> int:
-    return commands.rank(lay, a.year, sys.stdout)
+    return _commands().rank(lay, a.year, sys.stdout)
 
 
 def _spot_check(a: argparse.Namespace, lay: Layout) -> int:
-    return commands.spot_check(lay, a.year, a.seed, a.verify, sys.stdout)
+    return _commands().spot_check(lay, a.year, a.seed, a.verify, sys.stdout)
 
 
 def _export(a: argparse.Namespace, lay: Layout) -> int:
-    return commands.export(lay, a.year, sys.stdout)
+    return _commands().export(lay, a.year, sys.stdout)
 
 
 def _project_args(p: argparse.ArgumentParser) -> None:
