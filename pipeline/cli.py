@@ -64,8 +64,8 @@ def _unless_unchanged(lay: Layout, name: str, work: Callable[[TextIO], int]) -> 
     """Replay the previous full run when no input changed since (see pipeline.stamp)."""
     from pipeline import stamp
 
-    key = stamp.tree_key(lay)
-    previous = stamp.replay(lay, name, key)
+    before, _ = stamp.fingerprint(lay)
+    previous = stamp.replay(lay, name, stamp.tree_key(lay))
     if previous is not None:
         code, output = previous
         lines = output.rstrip("\n").split("\n")
@@ -75,7 +75,8 @@ def _unless_unchanged(lay: Layout, name: str, work: Callable[[TextIO], int]) -> 
     buffer = io.StringIO()
     code = work(buffer)
     sys.stdout.write(buffer.getvalue())
-    stamp.record(lay, name, key, code, buffer.getvalue())
+    if stamp.tree_key(lay) == before:       # nothing changed while we worked, and not racily
+        stamp.record(lay, name, before, code, buffer.getvalue())
     return code
 
 

@@ -97,8 +97,7 @@ def assessment_context(project: Project, program: Program, sheets: Sequence[Scor
                        expert: str, day: date | None, method: str) -> dict[str, Any]:
     """考核表 of one expert (one sheet) or of the whole group (the sheets kept for the mean)."""
     s = project.scores
-    total = sum((sh.total() for sh in sheets), Decimal(0)) / len(sheets) if sheets else Decimal(0)
-    total = total.quantize(Decimal("0.01"))
+    total = scoring.mean([sh.total() for sh in sheets]) or Decimal(0)   # sheets already kept
     opinion = sheets[0].opinion if len(sheets) == 1 and sheets[0].opinion else ""
     return {"year": str(project.year), "society_name": project.society_name,
             "project_name": str(project.raw.get("项目名称") or ""), "expert": expert,
@@ -114,7 +113,7 @@ def assessment_context(project: Project, program: Program, sheets: Sequence[Scor
 def report_context(project: Project, report: Completion) -> dict[str, Any]:
     """结题报告: the report as typed, with totals and the goal rate."""
     app = project.model
-    amount = app.amount if app else Decimal(0)
+    amount = project.grant or (app.amount if app else Decimal(0))
     budget = sum((f.budget for f in report.finance), Decimal(0))
     actual = sum((f.actual for f in report.finance), Decimal(0))
     yes = {True: "是", False: "否"}

@@ -47,6 +47,16 @@ class Project:
     scores: Scores = field(default_factory=Scores)
     report: Completion | None = None
     survey: Survey | None = None
+    grant: Decimal | None = None          # 资助金额 in the approved selection
+
+    def applied(self) -> Decimal | None:
+        """申报资助金额: from the valid model, else as typed (a draft may be incomplete)."""
+        if self.model is not None:
+            return self.model.amount
+        try:
+            return Decimal(str(self.raw.get("申报资助金额")))
+        except (ArithmeticError, ValueError):
+            return None
 
     @property
     def model(self) -> Application | None:
@@ -138,6 +148,13 @@ class Index:
             return {}
         return {e.society: i for i, e in enumerate(fr.model.funded, 1)}
 
+    def grant(self, year: int, society: str) -> Decimal | None:
+        fr = self.selections.get(year)
+        model = fr.model if fr else None
+        if not isinstance(model, Selection) or model.approval is None:
+            return None
+        return next((e.amount for e in model.funded if e.society == society), None)
+
     def funded(self, year: int) -> set[str]:
         """Societies in the year's selection once it carries the 审批."""
         fr = self.selections.get(year)
@@ -224,4 +241,5 @@ def make_project(year: int, society: str, fr: FileResult, index: Index,
                    decision=decision if isinstance(decision, Decision) else None,
                    scores=scores,
                    report=_valid(index.completions.get(key), Completion),
-                   survey=_valid(index.surveys.get(key), Survey))
+                   survey=_valid(index.surveys.get(key), Survey),
+                   grant=index.grant(year, society))

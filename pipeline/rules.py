@@ -117,6 +117,12 @@ def check_goals(report: Completion, app: Application) -> list[Finding]:
     found = [Finding(("目标完成情况", i, "目标"), "goal-unknown",
                      f"申报表的预期目标中没有「{g.goal}」：请照抄申报表中的目标")
              for i, g in enumerate(report.goals) if g.goal not in wanted]
+    seen: set[str] = set()
+    for i, g in enumerate(report.goals):
+        if g.goal in seen:
+            found.append(Finding(("目标完成情况", i, "目标"), "goal-duplicate",
+                                 f"预期目标「{g.goal}」重复填写了完成情况"))
+        seen.add(g.goal)
     answered = {g.goal for g in report.goals}
     found += [Finding(("目标完成情况",), "goal-missing", f"预期目标「{goal}」没有填写完成情况")
               for goal in wanted if goal not in answered]
@@ -137,10 +143,10 @@ def check_finance(report: Completion, app: Application, grant: Decimal) -> list[
             found.append(Finding((*loc, "预算"), "finance-budget-mismatch",
                                  f"「{line.item}」预算应为 {yuan(budget[line.item])} 元（申报表），"
                                  f"这里写的是 {yuan(line.budget)} 元"))
-        if line.actual != line.budget:
+        if line.actual != budget[line.item]:
             found.append(Finding((*loc, "实际"), "finance-not-executed",
                                  f"「{line.item}」实际支出 {yuan(line.actual)} 元，与预算 "
-                                 f"{yuan(line.budget)} 元不一致：资助经费须按预算执行完毕"))
+                                 f"{yuan(budget[line.item])} 元不一致：资助经费须按预算执行完毕"))
     listed = {line.item for line in report.finance}
     found += [Finding(("财务总结",), "finance-missing-line", f"预算项目「{item}」没有填写实际支出")
               for item in budget if item not in listed]

@@ -6,10 +6,7 @@
 from __future__ import annotations
 
 import json
-import multiprocessing
-import os
-import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -18,6 +15,7 @@ from pipeline import layout, summaries
 from pipeline.cache import Manifest, input_key
 from pipeline.errors import Problem, QianghuiError
 from pipeline.layout import Layout
+from pipeline.parallel import map_chunks
 from pipeline.plan import Job, plan
 from pipeline.projects import Index, Project, build_projects
 from pipeline.validate import Config, ValidationResult, load_config, validate_paths
@@ -114,20 +112,13 @@ def render_jobs(lay: Layout, jobs: list[Job], result: RunResult) -> None:
 POOL_MIN = 8        # below this, starting worker processes costs more than it saves
 
 
-def workers() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
 def map_jobs(stale: list[tuple[Job, str]]) -> list[str | None]:
     """Write every stale document; one worker process per core when it pays off."""
-    count = min(workers(), 8)
-    if len(stale) < POOL_MIN or count < 2:
-        return [write_one(item) for item in stale]
-    from concurrent.futures import ProcessPoolExecutor
+    return map_chunks(_write_chunk, stale, POOL_MIN)
 
-    context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
-    with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
-        return list(pool.map(write_one, stale, chunksize=max(1, len(stale) // (count * 4))))
+
+def _write_chunk(items: Sequence[tuple[Job, str]]) -> list[str | None]:
+    return [write_one(item) for item in items]
 
 
 def write_one(item: tuple[Job, str]) -> str | None:

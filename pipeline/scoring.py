@@ -49,7 +49,11 @@ def check_sheet(sheet: ScoreSheet, rubric: Sequence[RubricItem], expert: str,
 
 def combine(totals: Sequence[Decimal], trim_at: int) -> Decimal | None:
     """The mean of the sheets' totals; at ≥ trim_at sheets the highest and lowest are dropped."""
-    values = trimmed(sorted(totals), trim_at)
+    return mean(trimmed(sorted(totals), trim_at))
+
+
+def mean(values: Sequence[Decimal]) -> Decimal | None:
+    """The arithmetic mean rounded half-up to the cent (None for no values)."""
     if not values:
         return None
     return (sum(values, Decimal(0)) / len(values)).quantize(CENT, ROUND_HALF_UP)
@@ -77,7 +81,7 @@ def grade(score: Decimal, bands: Sequence[Band]) -> str:
     for band in sorted(bands, key=lambda b: b.floor, reverse=True):
         if score >= band.floor:
             return band.grade
-    return bands[-1].grade if bands else ""
+    return ""
 
 
 @dataclass(frozen=True)
@@ -100,11 +104,9 @@ class Ranked:
 def rank(candidates: Sequence[Candidate], quota: int, budget: Decimal) -> list[Ranked]:
     """Order by score (high first), then earlier submission, then id; fund the top within quota
     and the total budget."""
-    far = datetime.max.replace(tzinfo=None)
-
-    def key(c: Candidate) -> tuple[Decimal, datetime, str]:
-        when = c.submitted.replace(tzinfo=None) if c.submitted else far
-        return (-c.score, when, c.society)
+    def key(c: Candidate) -> tuple[Decimal, bool, float, str]:
+        when = c.submitted.timestamp() if c.submitted else 0.0    # an instant, whatever the zone
+        return (-c.score, c.submitted is None, when, c.society)
 
     out, spent, funded = [], Decimal(0), 0
     for position, c in enumerate(sorted(candidates, key=key), 1):

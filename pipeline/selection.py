@@ -109,7 +109,10 @@ def default_seed(lay: Layout, year: int) -> str:
     """The commit id that last changed the approved selection: public and fixed."""
     from pipeline.vcs import Vcs
 
-    out = Vcs(lay.root).run("log", "-1", "--format=%H", "--", f"reviews/{year}/selection.yaml")
+    vcs = Vcs(lay.root)
+    if vcs.dirty(lay.selection(year)):
+        raise QianghuiError("立项名单的修改（如审批）还没有提交到 git：请先提交，抽查的种子是它的提交 id")
+    out = vcs.run("log", "-1", "--format=%H", "--", f"reviews/{year}/selection.yaml")
     if not out.strip():
         raise QianghuiError("立项名单还没有提交到 git：请先提交，或用 --种子 指定公开的种子")
     return out.strip()

@@ -26,6 +26,12 @@ RACY_NS = 2_000_000_000     # like git: a file changed this recently may change 
 def tree_key(lay: Layout) -> str:
     """A fingerprint of the inputs' paths, sizes and mtimes (and of the engine's code);
     empty when some input changed so recently that its mtime cannot be trusted yet."""
+    digest, newest = fingerprint(lay)
+    return "" if time.time_ns() - newest < RACY_NS else digest
+
+
+def fingerprint(lay: Layout) -> tuple[str, int]:
+    """The fingerprint, and the newest mtime among the inputs."""
     digest = hashlib.sha256(date.today().isoformat().encode())
     engine = Path(__file__).parent.parent
     newest = 0
@@ -34,7 +40,7 @@ def tree_key(lay: Layout) -> str:
         for path, size, mtime, inode in _walk(folder):
             newest = max(newest, mtime)
             digest.update(f"{os.path.relpath(path, base)}\0{size}\0{mtime}\0{inode}\n".encode())
-    return "" if time.time_ns() - newest < RACY_NS else digest.hexdigest()
+    return digest.hexdigest(), newest
 
 
 def _walk(folder: Path) -> list[tuple[str, int, int, int]]:

@@ -87,6 +87,8 @@ def _application_status(f: Facts, violations: list[str]) -> str:
 
 def _report_status(f: Facts, violations: list[str]) -> str:
     if f.report_state in (None, DRAFT):
+        if f.report_state == DRAFT and f.report_review and f.report_review.outcome == "通过":
+            violations.append("结题报告已审核通过，不能再改回草稿")
         return FUNDED
     review = f.report_review
     if review is not None and review.outcome == "驳回":

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import re
+import zipfile
 from collections import Counter
 from collections.abc import Sequence
 from decimal import Decimal
@@ -72,7 +74,7 @@ def spot_check_context(year: int, projects: Sequence[Project], check: SpotCheck,
     for i, society in enumerate(check.drawn, 1):
         p = by_id.get(society)
         f = findings.get(society)
-        amount = p.model.amount if p and p.model else None
+        amount = p.grant if p else None
         rows.append({"no": str(i), "society_name": p.society_name if p else society,
                      "project_name": str(p.raw.get("项目名称") or "") if p else "",
                      "amount": yuan(amount) if amount else "—",
@@ -84,7 +86,7 @@ def spot_check_context(year: int, projects: Sequence[Project], check: SpotCheck,
 
 
 REGISTER_COLUMNS = ["年度", "学会", "学会名称", "项目名称", "申请资助类别", "项目形式", "申报资助金额",
-                    "状态", "立项评分", "立项排名", "验收得分", "等级", "目标实现率", "群众满意率",
+                    "资助金额", "状态", "立项评分", "立项排名", "验收得分", "等级", "目标实现率", "群众满意率",
                     "财务抽查", "错误数"]
 
 
@@ -95,7 +97,7 @@ def register_rows(projects: Sequence[Project]) -> list[list[Any]]:
 
     return [[p.year, p.society, p.society_name, str(p.raw.get("项目名称") or ""),
              str(p.raw.get("申请资助类别") or ""), str(p.raw.get("项目形式") or ""),
-             num(p.model.amount) if p.model else None, p.status, num(p.scores.panel),
+             num(p.applied()), num(p.grant), p.status, num(p.scores.panel),
              p.scores.rank, num(p.scores.acceptance), p.scores.grade or None,
              num(p.scores.goal_rate), num(p.scores.satisfaction),
              "是" if p.scores.spot_checked else "否", len(p.application.problems)]
@@ -120,7 +122,7 @@ def register_xlsx(rows: Sequence[Sequence[Any]], year: int) -> bytes:
         cell.font = Font(bold=True, name="黑体")
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    widths = [6, 8, 20, 36, 12, 14, 12, 10, 10, 8, 10, 8, 10, 10, 8, 6]
+    widths = [6, 8, 20, 36, 12, 14, 12, 10, 10, 10, 8, 10, 8, 10, 10, 8, 6]
     for i, width in enumerate(widths, 1):
         ws.column_dimensions[ws.cell(1, i).column_letter].width = width
     ws.freeze_panes = "A2"
@@ -129,4 +131,20 @@ def register_xlsx(rows: Sequence[Sequence[Any]], year: int) -> bytes:
     wb.properties.created = wb.properties.modified = datetime(2000, 1, 1)
     out = io.BytesIO()
     wb.save(out)
+    return _fixed_times(out.getvalue())
+
+
+_STAMP = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def _fixed_times(data: bytes) -> bytes:
+    """openpyxl stamps the current time into docProps/core.xml: fix it, so exports repeat."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == "docProps/core.xml":
+                content = _STAMP.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", content)
+            target.writestr(info, content)
     return out.getvalue()

@@ -6,7 +6,7 @@ broken file.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -15,9 +15,10 @@ from pipeline import files, layout, reviews
 from pipeline.errors import Problem
 from pipeline.layout import FileKind, Layout
 from pipeline.loading import Config, FileResult, load_config, load_form
+from pipeline.parallel import map_chunks
 from pipeline.rules import Finding, check_application, check_identity
 from pipeline.scaffold import PLACEHOLDERS
-from pipeline.yamlio import iter_scalars
+from pipeline.yamlio import Document, Loc, Mark, iter_scalars
 from schemas.application import Application
 
 
@@ -100,6 +101,9 @@ def collect_targets(lay: Layout, paths: Iterable[Path] | None) -> list[Path]:
     return targets
 
 
+POOL_MIN = 300      # files; fewer are checked faster than worker processes start
+
+
 def validate_paths(lay: Layout, paths: Iterable[Path] | None = None, *,
                    today: date | None = None, config: Config | None = None) -> ValidationResult:
     """Validate the config and the given form files (default: every form in the tree)."""
@@ -107,13 +111,33 @@ def validate_paths(lay: Layout, paths: Iterable[Path] | None = None, *,
     today = today or date.today()
     results = list(config.results)
     seen = {r.path for r in results}
+    todo = []
     for path in collect_targets(lay, paths):
         rel = lay.rel(path)
-        if rel in seen:
-            continue
-        seen.add(rel)
-        results.append(validate_one(lay, path, config, today))
-    return ValidationResult(results)
+        if rel not in seen:
+            seen.add(rel)
+            todo.append(path)
+    global _SHARED
+    _SHARED = (lay, config, today)
+    return ValidationResult(results + map_chunks(_validate_chunk, todo, POOL_MIN))
+
+
+_SHARED: tuple[Layout, Config, date] | None = None    # what forked workers inherit
+
+
+def _validate_chunk(paths: Sequence[Path]) -> list[FileResult]:
+    assert _SHARED is not None
+    lay, config, today = _SHARED
+    return [slim(validate_one(lay, path, config, today)) for path in paths]
+
+
+def slim(result: FileResult) -> FileResult:
+    """Drop what only error reporting inside the worker needed (text, spans, most marks)."""
+    doc = result.doc
+    if doc is not None:
+        keep: dict[Loc, Mark] = {loc: m for loc, m in doc.marks.items() if loc == ("状态",)}
+        result.doc = Document(doc.path, None, doc.sha256, keep, {}, {}, "")
+    return result
 
 
 def validate_one(lay: Layout, path: Path, config: Config, today: date) -> FileResult:

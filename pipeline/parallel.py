@@ -1,0 +1,34 @@
+"""Worker processes for the round-scale work (validation and rendering), sized to the cores."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def workers() -> int:
+    """The cores this process may use (at most 8)."""
+    count = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return min(count or 1, 8)
+
+
+def map_chunks(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], minimum: int) -> list[R]:
+    """`work` over contiguous chunks of `items`, in worker processes when there are at least
+    `minimum` items and more than one core; results in the order of `items`.
+
+    Workers are forked (on Linux), so they inherit what the parent already loaded."""
+    count = workers()
+    if len(items) < minimum or count < 2:
+        return work(items)
+    size = max(1, -(-len(items) // (count * 4)))
+    chunks = [items[i:i + size] for i in range(0, len(items), size)]
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+    with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
+        return [result for part in pool.map(work, chunks) for result in part]
