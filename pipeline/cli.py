@@ -97,7 +97,9 @@ def _history(a: argparse.Namespace, lay: Layout) -> int:
 
 
 def _check_history(a: argparse.Namespace, lay: Layout) -> int:
-    return _commands().check_history(lay, a.range, sys.stdout)
+    from pipeline.history import check_history_command
+
+    return check_history_command(lay, a.range, sys.stdout)
 
 
 def _watch(a: argparse.Namespace, lay: Layout) -> int:

@@ -14,7 +14,6 @@ from pipeline.projects import COLUMNS, Project
 from pipeline.rules import yuan
 from pipeline.run import affected, evaluate, project_files, run
 from pipeline.validate import collect_targets, load_config
-from schemas.program import Program
 
 
 def validate(lay: Layout, paths: list[Path], fmt: str, out: TextIO,
@@ -165,33 +164,6 @@ def history(lay: Layout, society: str, year: int | None, out: TextIO) -> int:
     lines = list(story(lay, default_year(lay, year), society))
     print("\n".join(lines) if lines else "（git 历史中没有这个项目的记录）", file=out)
     return 0
-
-
-def programs(lay: Layout) -> list[Program]:
-    """The valid program files alone (the registry and people are not needed to read them)."""
-    from pipeline.loading import load_form
-
-    found = []
-    for year in lay.years():
-        result, _ = load_form(lay.program(year), lay.rel(lay.program(year)), "program", Program)
-        if isinstance(result.model, Program):
-            found.append(result.model)
-    return found
-
-
-def check_history(lay: Layout, rev_range: str | None, out: TextIO) -> int:
-    """Judge every commit of a range against who may change what (DESIGN §6)."""
-    from pipeline.history import check_range, default_range
-    from pipeline.vcs import Vcs
-
-    vcs = Vcs(lay.root)
-    revs = rev_range.split() if rev_range else default_range(vcs, programs(lay))
-    violations = check_range(vcs, revs)
-    for v in violations:
-        print(v.format(), file=out)
-    print(f"{len(violations)} 处违反权限规则" if violations else "历史检查通过：没有违反权限规则的提交",
-          file=out)
-    return 1 if violations else 0
 
 
 def rank(lay: Layout, year: int | None, out: TextIO) -> int:

@@ -13,13 +13,14 @@ import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from pydantic import BaseModel, ValidationError
 
 from pipeline import layout, status
 from pipeline.errors import QianghuiError
-from pipeline.layout import FileKind
+from pipeline.layout import FileKind, Layout
+from pipeline.loading import load_pickle, save_pickle
 from pipeline.vcs import Change, Commit, Vcs, is_absent
 from pipeline.yamlio import YamlError, load_bytes
 from schemas.decision import Decision, Selection
@@ -95,10 +96,16 @@ class Tree:
             return None
         key = (cls.__name__, blob)
         if key not in self._parsed:
-            try:
-                self._parsed[key] = cls.model_validate(self.data(path))
-            except ValidationError:
-                self._parsed[key] = None
+            store = self.vcs.cache_file(f"{cls.__name__}-{blob}") if cls is People else None
+            cached = load_pickle(store) if store else None
+            if cached is None:
+                try:
+                    cached = cls.model_validate(self.data(path))
+                except ValidationError:
+                    cached = False
+                if store:
+                    save_pickle(store, cached)
+            self._parsed[key] = cached or None
         return self._parsed[key]
 
     def sha256(self, path: str) -> str:
@@ -383,3 +390,27 @@ def default_range(vcs: Vcs, programs: Iterable[Program]) -> list[str]:
                     "或用 qianghui check-history 起点..终点 指定范围")
             revs.append(f"^{sha}")
     return revs
+
+
+def programs(lay: Layout) -> list[Program]:
+    """The valid program files alone (the registry and people are not needed to read them)."""
+    from pipeline.loading import load_form
+
+    found = []
+    for year in lay.years():
+        result, _ = load_form(lay.program(year), lay.rel(lay.program(year)), "program", Program)
+        if isinstance(result.model, Program):
+            found.append(result.model)
+    return found
+
+
+def check_history_command(lay: Layout, rev_range: str | None, out: TextIO) -> int:
+    """Judge every commit of a range against who may change what (DESIGN §6)."""
+    vcs = Vcs(lay.root)
+    revs = rev_range.split() if rev_range else default_range(vcs, programs(lay))
+    violations = check_range(vcs, revs)
+    for v in violations:
+        print(v.format(), file=out)
+    print(f"{len(violations)} 处违反权限规则" if violations else "历史检查通过：没有违反权限规则的提交",
+          file=out)
+    return 1 if violations else 0

@@ -142,25 +142,31 @@ def _validated_config(lay: Layout, path: Path, kind: str, model: type[BaseModel]
     except OSError:
         return load_form(path, lay.rel(path), kind, model)[0]
     store = lay.build / ".cache" / f"{kind}-{digest[:40]}-{schema_version()}.pickle"
-    try:
-        with store.open("rb") as handle:
-            result = pickle.load(handle)
-        if isinstance(result, FileResult) and result.path == lay.rel(path):
-            return result
-    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
-        pass
+    cached = load_pickle(store)
+    if isinstance(cached, FileResult) and cached.path == lay.rel(path):
+        return cached
     result, _ = load_form(path, lay.rel(path), kind, model)
     if not result.problems:
-        _store(store, FileResult(result.path, result.kind, [], None, result.model, result.sha256))
+        save_pickle(store, FileResult(result.path, result.kind, [], None, result.model,
+                                      result.sha256))
     return result
 
 
-def _store(target: Path, result: FileResult) -> None:
+def load_pickle(source: Path) -> Any:
+    """What save_pickle stored (None when absent or unreadable: a cache only saves time)."""
+    try:
+        with source.open("rb") as handle:
+            return pickle.load(handle)
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
+        return None
+
+
+def save_pickle(target: Path, value: Any) -> None:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_suffix(f".{os.getpid()}.tmp")
         with tmp.open("wb") as handle:
-            pickle.dump(result, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
         tmp.replace(target)
     except OSError:
         pass                        # a cache that cannot be written is only slower

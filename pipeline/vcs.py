@@ -97,6 +97,14 @@ class Vcs:
             blobs[_unquote(path)] = meta.split()[2]
         return blobs
 
+    def cache_file(self, name: str) -> Path | None:
+        """Where a work tree keeps a cached result (None in a bare repository: the hook's)."""
+        from pipeline.cache import schema_version
+
+        if self.repo.bare:
+            return None
+        return self.root / "build" / ".cache" / f"{name}-{schema_version()}.pickle"
+
     def blob(self, sha: str) -> bytes:
         """The content of one blob (GitPython keeps one `cat-file --batch` process for these)."""
         return bytes(self.repo.odb.stream(bytes.fromhex(sha)).read())
