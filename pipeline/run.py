@@ -135,7 +135,7 @@ def write_one(item: tuple[Job, str]) -> str | None:
     return None
 
 
-_STATUS: dict[Path, tuple[int, dict[str, str]]] = {}   # status.json → (mtime, key → JSON)
+_STATUS: dict[Path, tuple[int, dict[str, str]]] = {}   # status.json → (mtime, key → its line)
 
 
 def write_status(lay: Layout, result: RunResult, requested: set[tuple[int, str]] | None) -> None:
@@ -151,11 +151,12 @@ def write_status(lay: Layout, result: RunResult, requested: set[tuple[int, str]]
             entries.pop(f"{year}/{society}", None)
     problems = problems_by_project(result.validation)
     for p in result.projects:
-        entries[f"{p.year}/{p.society}"] = json.dumps({
+        key = f"{p.year}/{p.society}"
+        entries[key] = f"  {json.dumps(key, ensure_ascii=False)}: " + json.dumps({
             "学会": p.society, "学会名称": p.society_name, "年度": p.year, "状态": p.status,
             "错误": [pr.format() for pr in problems.get((p.year, p.society), [])],
             "文档": p.documents}, ensure_ascii=False)
-    body = ",\n".join(f"  {json.dumps(k, ensure_ascii=False)}: {entries[k]}" for k in sorted(entries))
+    body = ",\n".join([entries[k] for k in sorted(entries)])
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     tmp.write_text('{"projects": {\n' + body + "\n}}\n", encoding="utf-8")
@@ -176,7 +177,8 @@ def _previous_status(path: Path) -> dict[str, str]:
         projects = json.loads(path.read_text(encoding="utf-8")).get("projects", {})
     except (OSError, ValueError, AttributeError):
         return {}
-    return {k: json.dumps(v, ensure_ascii=False) for k, v in projects.items()}
+    return {k: f"  {json.dumps(k, ensure_ascii=False)}: {json.dumps(v, ensure_ascii=False)}"
+            for k, v in projects.items()}
 
 
 def build(job: Job) -> bytes:
