@@ -145,8 +145,10 @@ def write_status(lay: Layout, result: RunResult, requested: set[tuple[int, str]]
     entries are kept serialised in memory, so a save re-encodes only its own projects."""
     path = lay.build / "status.json"
     entries: dict[str, str] = {}
+    previous: dict[str, str] = {}
     if requested is not None:
-        entries = dict(_previous_status(path))
+        previous = _previous_status(path)
+        entries = dict(previous)
         for year, society in requested:
             entries.pop(f"{year}/{society}", None)
     problems = problems_by_project(result.validation)
@@ -156,6 +158,8 @@ def write_status(lay: Layout, result: RunResult, requested: set[tuple[int, str]]
             "学会": p.society, "学会名称": p.society_name, "年度": p.year, "状态": p.status,
             "错误": [pr.format() for pr in problems.get((p.year, p.society), [])],
             "文档": p.documents}, ensure_ascii=False)
+    if requested is not None and entries == previous and path.exists():
+        return                               # a save that changed nothing anyone reads here
     body = ",\n".join([entries[k] for k in sorted(entries)])
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
