@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from pipeline import layout
-from pipeline.history import Tree
 from pipeline.layout import Layout
 from pipeline.projects import Project
+from pipeline.snapshot import Tree
 from pipeline.vcs import Commit, Vcs, is_absent
 from pipeline.yamlio import iter_scalars
 from schemas.decision import Decision, Selection
