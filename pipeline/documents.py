@@ -1,13 +1,19 @@
-"""Contexts of the official documents, built from validated models (pure, no I/O)."""
+"""Contexts of the official documents, built from validated models (pure, no I/O).
+
+A context is plain JSON-able data (it is hashed into the cache key); a picture is the dict
+``image(path, sha256, width_mm)``, which only ``pipeline.render`` turns into an embedded image.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline import scoring
+from pipeline.files import locate
 from pipeline.rules import yuan
 from schemas.application import Application
 from schemas.completion import Completion
@@ -19,6 +25,7 @@ if TYPE_CHECKING:
 
 BLANK_DATE = "　　年　　月　　日"
 CHECKED, UNCHECKED = "☑", "□"
+PHOTO_WIDTH_MM = 70     # two photos side by side in the 结题报告's 15 cm wide section
 
 
 def capital(amount: Decimal) -> str:
@@ -110,8 +117,22 @@ def assessment_context(project: Project, program: Program, sheets: Sequence[Scor
             "approval_rate": percent(s.approval)}
 
 
-def report_context(project: Project, report: Completion) -> dict[str, Any]:
-    """结题报告: the report as typed, with totals and the goal rate."""
+def image(path: Path, sha256: str, width_mm: int) -> dict[str, Any]:
+    """A picture in a context: its file, the hash of its bytes (so the cache key follows the
+    file) and its printed width (the height keeps the aspect ratio)."""
+    return {"path": str(path), "sha256": sha256, "width_mm": width_mm}
+
+
+def photos(folder: Path, refs: Sequence[str], digests: Mapping[str, str]) -> list[dict[str, Any]]:
+    """The activity photos: each reference (as typed, the caption) with its picture."""
+    return [{"name": ref, "image": image(locate(folder, ref), digests.get(ref, ""), PHOTO_WIDTH_MM)}
+            for ref in refs]
+
+
+def report_context(project: Project, report: Completion, folder: Path,
+                   digests: Mapping[str, str]) -> dict[str, Any]:
+    """结题报告: the report as typed, with totals and the goal rate; ``folder`` is where the
+    report's files are and ``digests`` the sha256 of each photo reference."""
     app = project.model
     amount = project.grant or (app.amount if app else Decimal(0))
     budget = sum((f.budget for f in report.finance), Decimal(0))
@@ -131,7 +152,7 @@ def report_context(project: Project, report: Completion) -> dict[str, Any]:
                       "date": chinese_date(n.date)} for n in report.news],
             "flag": yes[report.elements.flag], "badge": yes[report.elements.badge],
             "logo": yes[report.elements.logo],
-            "photos": [{"name": p} for p in report.photos],
+            "photos": photos(folder, report.photos, digests),
             "finance": [{"item": f.item, "budget": yuan(f.budget), "actual": yuan(f.actual),
                          "note": f.note or ""} for f in report.finance],
             "budget_total": yuan(budget), "actual_total": yuan(actual),

@@ -24,9 +24,14 @@ _TYPE_NAMES = {"jpg": "jpg/jpeg", "png": "png", "zip": "zip", "rar": "rar", "doc
                "docx": "docx"}
 
 
+def locate(folder: Path, ref: str) -> Path:
+    """The path a form's file reference names (relative to the form's folder, / or \\)."""
+    return folder / ref.replace("\\", "/")
+
+
 def check_reference(folder: Path, ref: str, rule: FileRule) -> str | None:
     """A Chinese message when `folder/ref` is not an acceptable file for `rule`, else None."""
-    target = folder / ref.replace("\\", "/")
+    target = locate(folder, ref)
     message = _check_place(folder, target, ref)
     if message:
         return message

@@ -1,4 +1,8 @@
-"""Which documents the files have earned, and the context of each (pure over projects)."""
+"""Which documents the files have earned, and the context of each.
+
+Pure over the projects, but for one read: the hash of each photo a 结题报告 shows, which goes
+into its context (and so into the cache key) to rebuild the report when a photo changes.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline import documents, scoring, status, summaries
+from pipeline import documents, files, scoring, status, summaries
+from pipeline.cache import file_digest
 from pipeline.layout import Layout
 from pipeline.loading import Config
 from pipeline.projects import Index, Project
+from schemas.completion import Completion
 from schemas.decision import Selection
 from schemas.sheets import SpotCheck
 
@@ -50,11 +56,27 @@ def plan_project(lay: Layout, project: Project, config: Config) -> list[Job]:
     program = config.programs.get(project.year)
     if project.report is not None and project.status in (status.REPORTED, status.ACCEPTED,
                                                          status.FAILED, status.REPORT_RETURNED):
-        jobs.append(Job(lay.templates / "结题报告.docx",
-                        documents.report_context(project, project.report), out / "结题报告.docx"))
+        jobs.append(report_job(lay, project, project.report))
     if program is not None and project.scores.acceptance_sheets:
         jobs += assessment_jobs(lay, project, program, config)
     return jobs
+
+
+def report_job(lay: Layout, project: Project, report: Completion) -> Job:
+    """结题报告, its photos taken from the project's submission folder (absolute paths)."""
+    folder = lay.submission_dir(project.year, project.society).absolute()
+    digests = {ref: photo_digest(files.locate(folder, ref)) for ref in report.photos}
+    return Job(lay.templates / "结题报告.docx",
+               documents.report_context(project, report, folder, digests),
+               lay.output_dir(project.year, project.society) / "结题报告.docx")
+
+
+def photo_digest(path: Path) -> str:
+    """sha256 of a photo; blank if it has gone since validation (rendering then reports it)."""
+    try:
+        return file_digest(path)
+    except OSError:
+        return ""
 
 
 def assessment_jobs(lay: Layout, project: Project, program: Any, config: Config) -> list[Job]:

@@ -3,12 +3,16 @@
 Rendering is strict and faithful: every value is escaped (``& < > " '`` and ``{{ }}`` come out
 as typed), an undefined variable is an error, a line break inside a value becomes a Word line
 break, and a control character Word cannot store is reported instead of silently dropped.
+A picture travels in the context as plain data, ``{"path", "sha256", "width_mm"}`` under the
+key ``image``, and becomes a docxtpl ``InlineImage`` only here, once the file is read and its
+hash checked (so what is drawn is what the cache key was computed from).
 Output is a re-zipped .docx with fixed timestamps and attributes, so the same inputs always
 give the same bytes, and ``write_atomic`` leaves an unchanged file untouched.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import re
@@ -20,9 +24,11 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from docx.image.image import Image
 from docx.opc import phys_pkg
 from docx.opc.exceptions import PackageNotFoundError
-from docxtpl import DocxTemplate
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
 from markupsafe import Markup, escape
 
 from pipeline.errors import QianghuiError
@@ -33,6 +39,8 @@ LINE_BREAKS = re.compile("\r\n|[\r\v\u2028\u2029]")
 # Characters XML 1.0 cannot hold, plus \a and \f, which docxtpl would turn into new paragraphs
 # and page breaks. Tabs and line feeds are kept: docxtpl makes them w:tab and w:br.
 FORBIDDEN = re.compile("[\x00-\x08\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+IMAGE_KEY = "image"
+IMAGE_FIELDS = frozenset({"path", "sha256", "width_mm"})
 
 
 class RenderError(QianghuiError):
@@ -91,6 +99,7 @@ def render_bytes(template: Path, context: Mapping[str, object]) -> bytes:
     """Render ``template`` with ``context`` and return reproducible .docx bytes."""
     values = {key: prepare(template, value, key) for key, value in context.items()}
     document = open_template(template)
+    values = {key: embed_images(template, document, value) for key, value in values.items()}
     buffer = io.BytesIO()
     try:
         document.render(values, jinja_env=environment(), autoescape=True)
@@ -130,16 +139,51 @@ def prepare(template: Path, value: object, where: str) -> object:
     Strings are checked, their line breaks unified to ``\\n``, escaped for XML and wrapped in
     ``Markup`` with ``_`` written as a character reference, so docxtpl's post-processing
     (which turns ``{_{`` into ``{{``) cannot alter them. ``None`` renders as an empty string.
+    Pictures (see ``is_image``) are left as they are, for ``embed_images``.
     """
     if value is None:
         return Markup("")
     if isinstance(value, str):
         return Markup(str(escape(clean_text(template, value, where))).replace("_", "&#95;"))
     if isinstance(value, Mapping):
-        return {key: prepare(template, item, f"{where}.{key}") for key, item in value.items()}
+        return {key: item if is_image(key, item) else prepare(template, item, f"{where}.{key}")
+                for key, item in value.items()}
     if isinstance(value, list | tuple):
         return [prepare(template, item, f"{where}[{index}]") for index, item in enumerate(value)]
     return value
+
+
+def is_image(key: object, value: object) -> bool:
+    """Whether a context entry is a picture: ``image: {path, sha256, width_mm}``."""
+    return key == IMAGE_KEY and isinstance(value, Mapping) and set(value) == IMAGE_FIELDS
+
+
+def embed_images(template: Path, document: DocxTemplate, value: object) -> object:
+    """Replace every picture among the prepared values by an ``InlineImage``, recursively."""
+    if isinstance(value, Mapping):
+        return {key: inline_image(template, document, item) if is_image(key, item)
+                else embed_images(template, document, item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [embed_images(template, document, item) for item in value]
+    return value
+
+
+def inline_image(template: Path, document: DocxTemplate,
+                 image: Mapping[str, Any]) -> InlineImage:
+    """The picture at ``image["path"]``, ``width_mm`` wide; a ``RenderError`` when the file
+    cannot be read, is not the one hashed (``sha256``), or is not a jpg/png/gif/bmp/tiff."""
+    path = Path(str(image["path"]))
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise RenderError(template, f"无法读取图片「{path}」：{exc.strerror or exc}") from exc
+    if hashlib.sha256(data).hexdigest() != image["sha256"]:
+        raise RenderError(template, f"图片「{path}」在生成过程中被修改，请重新生成")
+    try:
+        Image.from_blob(data)
+    except Exception as exc:  # python-docx's readers also raise bare Exception, struct.error
+        raise RenderError(template, f"图片「{path}」已损坏或不是图片，无法插入文档") from exc
+    return InlineImage(document, io.BytesIO(data), width=Mm(float(image["width_mm"])))
 
 
 def clean_text(template: Path, text: str, where: str) -> str:

@@ -50,9 +50,10 @@ def add_total_row(table: Table) -> None:
 
 
 def add_approval(document: DocxDocument) -> None:
-    """The approval, only once there is an opinion."""
+    """The approval, only once there is an opinion; the opinion kept on the signature's page."""
     add_par(document, "{%p if approval_opinion %}")
-    add_labelled(document, ("审批意见", "{{ approval_opinion }}"))
+    opinion = add_labelled(document, ("审批意见", "{{ approval_opinion }}"))
+    opinion.paragraph_format.keep_with_next = True
     add_signature(document, "审批人：", "{{ approver }}", "{{ approval_date }}")
     add_par(document, "{%p endif %}")
 

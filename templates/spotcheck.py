@@ -7,6 +7,8 @@ Context: ``year``, ``funded_count``, ``rate`` ("5%"), ``count``, ``seed``, ``met
 
 from __future__ import annotations
 
+from docx.document import Document as DocxDocument
+
 from templates.pages import add_title, new_document, to_bytes
 from templates.style import (
     CENTER,
@@ -39,17 +41,22 @@ ROWS = ListTable(
 )
 
 
+def add_section_title(document: DocxDocument, text: str) -> None:
+    """A section heading in 黑体, kept on the page of the table under it."""
+    add_par(document, text, font=LABEL, align=LEFT).paragraph_format.keep_with_next = True
+
+
 def build() -> bytes:
     """The 财务抽查 template as normalised .docx bytes."""
     document = new_document(FORM_TITLE)
     add_title(document, ("{{ year }}", "年度" + FORM_TITLE[:8]), (FORM_TITLE[8:],))
     add_par(document, "", line=12)
-    add_par(document, "一、抽查方式", font=LABEL, align=LEFT)
+    add_section_title(document, "一、抽查方式")
     fields = new_table(document, len(FIELDS), FIELD_COLUMNS_CM)
     add_field_rows(fields, FIELDS)
     fields.cell(len(FIELDS) - 1, 1).paragraphs[0].alignment = JUSTIFY  # 抽取方法, a sentence
     add_par(document, "", line=12)
-    add_par(document, "二、抽查结果", font=LABEL, align=LEFT)
+    add_section_title(document, "二、抽查结果")
     add_list_table(document, ROWS)
     add_par(document, "", line=12)
     add_par(document, "{%p if note %}")

@@ -13,7 +13,8 @@ from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_T
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm
-from docx.table import Table, _Cell
+from docx.table import Table, _Cell, _Row
+from docx.text.paragraph import Paragraph
 
 from templates.style import (
     BODY,
@@ -30,31 +31,34 @@ from templates.style import (
 BORDERS_SUCCESSORS = ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblPrChange")
 
 
-def set_table_layout(table: Table, widths_cm: Sequence[float]) -> None:
-    """Fix the table width, its grid and every cell width; draw single black borders."""
+def set_table_layout(table: Table, widths_cm: Sequence[float], borders: bool = True) -> None:
+    """Fix the table width, its grid and every cell width; draw single black borders (or none)."""
     table.autofit = False
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     tbl_pr = table._tbl.tblPr
     width = tbl_pr.find(qn("w:tblW"))
     width.set(qn("w:w"), str(round(Cm(sum(widths_cm)).twips)))
     width.set(qn("w:type"), "dxa")
-    borders = OxmlElement("w:tblBorders")
+    lines = OxmlElement("w:tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
         border = OxmlElement(f"w:{edge}")
-        for key, value in (("val", "single"), ("sz", "6"), ("space", "0"), ("color", "000000")):
+        style = (("val", "single"), ("sz", "6"), ("space", "0"), ("color", "000000"))
+        for key, value in style if borders else (("val", "nil"),):
             border.set(qn(f"w:{key}"), value)
-        borders.append(border)
-    tbl_pr.insert_element_before(borders, *BORDERS_SUCCESSORS)
+        lines.append(border)
+    tbl_pr.insert_element_before(lines, *BORDERS_SUCCESSORS)
     for column, width_cm in zip(table.columns, widths_cm, strict=True):
         column.width = Cm(width_cm)
         for cell in column.cells:
             cell.width = Cm(width_cm)
 
 
-def new_table(container: Container, rows: int, widths_cm: Sequence[float]) -> Table:
-    """Add a bordered, fixed-layout table."""
+def new_table(
+    container: Container, rows: int, widths_cm: Sequence[float], borders: bool = True
+) -> Table:
+    """Add a fixed-layout table, bordered unless told otherwise."""
     table = container.add_table(rows=rows, cols=len(widths_cm))
-    set_table_layout(table, widths_cm)
+    set_table_layout(table, widths_cm, borders)
     return table
 
 
@@ -65,6 +69,13 @@ def set_row(row_index: int, table: Table, height_cm: float, keep_together: bool)
     row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
     if keep_together:
         row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+
+
+def keep_with_next(row: _Row) -> None:
+    """Keep a row on the page of the row or paragraph after it: Word's way, keep-with-next on
+    every paragraph in it (those of nested tables too)."""
+    for par in row._tr.iter(qn("w:p")):
+        Paragraph(par, row).paragraph_format.keep_with_next = True
 
 
 def fill_cell(

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from docx import Document
 from docx.document import Document as DocxDocument
+from docx.shared import Mm
 from docx.table import Table, _Cell
 
 from pipeline import scoring
@@ -272,12 +273,55 @@ def test_completion_report_shows_everything_reported(demo: Rendered) -> None:
         [n["平台"], n["标题"], n["链接"], chinese(n["日期"])] for n in report["宣传报道"]]
     assert texts(section(table, "五、党建元素").tables[0]) == [
         ["活动现场悬挂党旗", "党员佩戴党徽", "使用统一标识"], ["是", "是", "是"]]
-    assert paragraphs(section(table, "六、活动照片")) == [
-        f"{i}. {photo}" for i, photo in enumerate(report["活动照片"], 1)]
+    assert captions(table) == report["活动照片"]
     assert texts(section(table, "七、财务总结").tables[0]) == [
         ["项目", "预算（元）", "实际支出（元）", "说明"]] + [
         [f["项目"], yuan(f["预算"]), yuan(f["实际"]), f["说明"]] for f in report["财务总结"]] + [
         ["合计", "20,000", "20,000", "大写：贰万元整"]]
+
+
+def photo_rows(table: Table) -> list[_Cell]:
+    """The rows of 六、活动照片 (two photos a row), up to the next section."""
+    rows = [cells(row)[0] for row in table.rows]
+    start = next(i for i, cell in enumerate(rows) if cell.text == "六、活动照片") + 1
+    end = next(i for i, cell in enumerate(rows) if cell.text == "七、财务总结")
+    return rows[start:end]
+
+
+def captions(table: Table) -> list[str]:
+    """The caption under each photo of 六、活动照片, in order."""
+    return [p.text for row in photo_rows(table) for column in row.tables[0].columns
+            for p in column.cells[0].paragraphs if p.text]
+
+
+def pictures(document: DocxDocument) -> list[bytes]:
+    """The image bytes of every inline picture, in document order."""
+    return [document.part.related_parts[shape._inline.xpath(".//a:blip/@r:embed")[0]].blob
+            for shape in document.inline_shapes]
+
+
+@pytest.mark.parametrize("society", ["hbdl", "hbjx", "hbnx", "hbyx", "hbzyy"])
+def test_completion_report_embeds_each_photo_above_its_name(demo: Rendered, society: str) -> None:
+    photos = demo.data(f"submissions/2022/{society}/completion.yaml")["活动照片"]
+    document = demo.doc(f"{society}/结题报告.docx")
+    assert len(document.inline_shapes) == len(photos)
+    assert [shape.width for shape in document.inline_shapes] == [Mm(70)] * len(photos)
+    assert pictures(document) == [
+        (demo.root / "submissions/2022" / society / photo).read_bytes() for photo in photos]
+    assert captions(document.tables[0]) == photos
+    rows = photo_rows(document.tables[0])
+    assert [len(row.tables) for row in rows] == [1] * ((len(photos) + 1) // 2)
+
+
+def test_a_changed_photo_rebuilds_only_its_report(tmp_path: Path) -> None:
+    root = copy_demo(tmp_path / "tree")
+    assert run(Layout(root)).problems == []
+    photos = root / "submissions/2022/hbjx/files"
+    (photos / "活动1.jpg").write_bytes((photos / "活动2.jpg").read_bytes())
+    again = run(Layout(root))
+    assert again.written == ["build/2022/hbjx/结题报告.docx"]
+    assert pictures(Document(str(root / BUILD / "hbjx/结题报告.docx")))[0] == (
+        photos / "活动2.jpg").read_bytes()
 
 
 def test_reports_are_rendered_only_for_reported_projects(demo: Rendered) -> None:

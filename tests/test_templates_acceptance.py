@@ -8,6 +8,7 @@ reproducible bytes, a committed copy that is current, and a named Chinese font o
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import io
 import sys
@@ -20,7 +21,8 @@ import pytest
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.oxml.ns import qn
-from docx.table import Table
+from docx.shared import Mm
+from docx.table import Table, _Cell
 
 from pipeline.render import RenderError, render_bytes
 
@@ -41,6 +43,13 @@ def load_builder() -> ModuleType:
     sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
+
+
+def photo(path: Path, width_mm: int = 70) -> dict[str, Any]:
+    """A photo as the engine passes it: the reference typed in the form, and the picture."""
+    sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+    return {"name": f"files/{path.name}",
+            "image": {"path": str(path), "sha256": sha256, "width_mm": width_mm}}
 
 
 def records(keys: str, rows: list[tuple[str, ...]]) -> list[dict[str, str]]:
@@ -87,6 +96,8 @@ ACCEPTED = [
     ("2", "湖北省营养学会", TRICKY, "92.10", "优秀", "100.00%", "98.00%", "通过"),
     ("3", "湖北省气象学会", "气象科普党员先锋行", "55.00", "不合格", "50.00%", "70.00%", "不通过"),
 ]  # fmt: skip
+DEMO_FILES = ROOT / "submissions/2022/hbjx/files"
+PHOTOS = [DEMO_FILES / name for name in ("活动1.jpg", "活动2.jpg", "盖章页.png")]
 CHECKED = [
     ("1", "湖北省营养学会", "营养健康党员之家", "30,000.00", "票据齐全，支出与预算相符", "无"),
     ("2", "湖北省气象学会", TRICKY, "15,000.00", "1张发票抬头有误", "限期更换发票"),
@@ -132,9 +143,7 @@ def completion() -> Context:
         "flag": "是",
         "badge": "是",
         "logo": "否",
-        "photos": [
-            {"name": name} for name in ("活动1-合影.jpg", "活动2-讲座.jpg", "活动3-体验.png")
-        ],
+        "photos": [photo(path) for path in PHOTOS],
         "finance": records("item budget actual note", FINANCE),
         "budget_total": "20,000.00",
         "actual_total": "19,750.00",
@@ -307,37 +316,41 @@ def test_completion_fields(read: Callable[..., DocxDocument]) -> None:
     ]
 
 
+HEADINGS = ["一、项目实施情况", "二、活动记录", "三、目标完成情况", "四、宣传报道", "五、党建元素",
+            "六、活动照片", "七、财务总结"]
+
+
+def sections(table: Table) -> dict[str, list[_Cell]]:
+    """The body cells of each section of the 结题报告, by heading (the last row is the stamp)."""
+    found: dict[str, list[_Cell]] = {}
+    for row in list(table.rows)[5:-1]:
+        cell = row.cells[0]
+        if cell.text in HEADINGS:
+            found[cell.text] = []
+        else:
+            found[list(found)[-1]].append(cell)
+    return found
+
+
 def test_completion_sections_in_order(read: Callable[..., DocxDocument]) -> None:
     table = read("结题报告.docx").tables[0]
-    headings = [table.cell(row, 0).text for row in range(5, 19, 2)]
-    assert headings == [
-        "一、项目实施情况",
-        "二、活动记录",
-        "三、目标完成情况",
-        "四、宣传报道",
-        "五、党建元素",
-        "六、活动照片",
-        "七、财务总结",
-    ]
-    assert [p.text for p in table.cell(6, 0).paragraphs] == [
+    body = sections(table)
+    assert list(body) == HEADINGS
+    assert [p.text for p in body["一、项目实施情况"][0].paragraphs] == [
         "学会党支部牵头，共开展科普进社区活动6场。",
         TRICKY,
     ]
-    assert [p.text for p in table.cell(16, 0).paragraphs] == [
-        "1. 活动1-合影.jpg",
-        "2. 活动2-讲座.jpg",
-        "3. 活动3-体验.png",
-    ]
-    assert [p.text for p in table.cell(19, 0).paragraphs if p.text] == [
+    assert [p.text for p in table.rows[-1].cells[0].paragraphs if p.text] == [
         "学会党组织（盖章）",
         "年　　月　　日",
     ]
 
 
 def test_completion_nested_tables(read: Callable[..., DocxDocument]) -> None:
-    table = read("结题报告.docx").tables[0]
+    body = sections(read("结题报告.docx").tables[0])
     activities, goals, news, elements, finance = (
-        table.cell(row, 0).tables[0] for row in (8, 10, 12, 14, 18)
+        body[heading][0].tables[0]
+        for heading in ("二、活动记录", "三、目标完成情况", "四、宣传报道", "五、党建元素", "七、财务总结")
     )
     assert grid(activities) == [
         ["日期", "地点", "活动名称", "参加人数", "党员人数"],
@@ -347,7 +360,7 @@ def test_completion_nested_tables(read: Callable[..., DocxDocument]) -> None:
         ["序号", "预期目标", "完成情况", "说明"],
         *[[str(index), *goal] for index, goal in enumerate(GOALS, start=1)],
     ]
-    assert table.cell(10, 0).paragraphs[-1].text == "目标实现率：83.33%"
+    assert body["三、目标完成情况"][0].paragraphs[-1].text == "目标实现率：83.33%"
     assert grid(news) == [["发布平台", "标题", "链接", "发布日期"], *map(list, NEWS)]
     assert grid(elements) == [
         ["活动现场悬挂党旗", "党员佩戴党徽", "使用统一标识"],
@@ -360,8 +373,139 @@ def test_completion_nested_tables(read: Callable[..., DocxDocument]) -> None:
     ]
 
 
+def pictures(cell: _Cell) -> list[tuple[int, str]]:
+    """Each picture in a cell (nested tables included): its width and the caption below it."""
+    found = []
+    pars = list(cell._tc.iter(qn("w:p")))
+    for index, par in enumerate(pars):
+        for inline in par.iter(qn("wp:inline")):
+            caption = "".join(t.text or "" for t in pars[index + 1].iter(qn("w:t")))
+            found.append((int(inline.find(qn("wp:extent")).get("cx")), caption))
+    return found
+
+
+def embedded(document: DocxDocument) -> list[bytes]:
+    """The image bytes behind every inline picture, in document order."""
+    return [
+        document.part.related_parts[shape._inline.xpath(".//a:blip/@r:embed")[0]].blob
+        for shape in document.inline_shapes
+    ]
+
+
+def test_completion_photos_two_a_row_with_their_names_below(
+    read: Callable[..., DocxDocument],
+) -> None:
+    document = read("结题报告.docx")
+    rows = sections(document.tables[0])["六、活动照片"]
+    assert [pictures(cell) for cell in rows] == [
+        [(Mm(70), "files/活动1.jpg"), (Mm(70), "files/活动2.jpg")],
+        [(Mm(70), "files/盖章页.png")],
+    ]
+    assert [len(cell.tables[0].columns) for cell in rows] == [2, 2]
+    assert len(document.inline_shapes) == len(PHOTOS)
+    assert embedded(document) == [path.read_bytes() for path in PHOTOS]
+
+
+@pytest.mark.parametrize("count", [1, 2, 5])
+def test_completion_photo_rows_follow_the_list(
+    read: Callable[..., DocxDocument], count: int
+) -> None:
+    paths = [PHOTOS[i % len(PHOTOS)] for i in range(count)]
+    document = read("结题报告.docx", photos=[photo(path, width_mm=60) for path in paths])
+    rows = sections(document.tables[0])["六、活动照片"]
+    assert [len(pictures(cell)) for cell in rows] == [2] * (count // 2) + [1] * (count % 2)
+    assert {width for cell in rows for width, _ in pictures(cell)} == {Mm(60)}
+    assert embedded(document) == [path.read_bytes() for path in paths]
+
+
 def test_completion_without_photos_says_none(read: Callable[..., DocxDocument]) -> None:
-    assert read("结题报告.docx", photos=[]).tables[0].cell(16, 0).text == "（无）"
+    document = read("结题报告.docx", photos=[])
+    assert [cell.text for cell in sections(document.tables[0])["六、活动照片"]] == ["（无）"]
+    assert len(document.inline_shapes) == 0
+
+
+def test_a_photo_path_is_used_as_is_not_escaped(
+    built: dict[str, Path], tmp_path: Path
+) -> None:
+    path = tmp_path / "A&B_<合影> {{ x }}.png"
+    path.write_bytes(PHOTOS[2].read_bytes())
+    data = render_bytes(built["结题报告.docx"], completion() | {"photos": [photo(path)]})
+    document = Document(io.BytesIO(data))
+    assert embedded(document) == [PHOTOS[2].read_bytes()]
+    assert pictures(sections(document.tables[0])["六、活动照片"][0]) == [
+        (Mm(70), "files/A&B_<合影> {{ x }}.png")
+    ]
+
+
+def corrupt(path: Path) -> dict[str, Any]:
+    path.write_text("这是一段文字，不是照片\n", encoding="utf-8")
+    return photo(path)
+
+
+def missing(path: Path) -> dict[str, Any]:
+    entry = photo(PHOTOS[0])
+    entry["image"]["path"] = str(path)
+    return entry
+
+
+def changed(path: Path) -> dict[str, Any]:
+    path.write_bytes(PHOTOS[0].read_bytes())
+    entry = photo(path)
+    path.write_bytes(PHOTOS[1].read_bytes())
+    return entry
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (corrupt, "已损坏或不是图片，无法插入文档"),
+        (missing, "无法读取图片"),
+        (changed, "在生成过程中被修改，请重新生成"),
+    ],
+)
+def test_a_bad_photo_is_a_render_error_naming_the_file(
+    built: dict[str, Path],
+    tmp_path: Path,
+    make: Callable[[Path], dict[str, Any]],
+    message: str,
+) -> None:
+    path = tmp_path / "活动9.jpg"
+    context = completion() | {"photos": [photo(PHOTOS[0]), make(path)]}
+    with pytest.raises(RenderError) as caught:
+        render_bytes(built["结题报告.docx"], context)
+    assert caught.value.message.startswith("模板「结题报告.docx」渲染失败：")
+    assert f"「{path}」" in caught.value.message and message in caught.value.message
+
+
+def splits(cell: _Cell) -> bool:
+    """Whether the row of a cell may break across pages."""
+    return cell._tc.getparent().find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is None
+
+
+def kept_with_next(element: Any) -> bool:
+    """Whether every paragraph in an element (a row, nested tables included) keeps with next."""
+    pars = list(element.iter(qn("w:p")))
+    return bool(pars) and all(p.find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None for p in pars)
+
+
+def test_completion_page_breaks_leave_nothing_alone(read: Callable[..., DocxDocument]) -> None:
+    """Headings stay with their body, table sections and photo rows on one page, table headers
+    repeat and stay with the first row, 目标实现率 with its table, 财务总结 with the stamp."""
+    table = read("结题报告.docx").tables[0]
+    body = sections(table)
+    headings = [row.cells[0] for row in table.rows if row.cells[0].text in HEADINGS]
+    assert len(headings) == 7
+    assert not any(splits(cell) for cell in headings)
+    assert all(kept_with_next(cell._tc.getparent()) for cell in headings)
+    assert splits(body["一、项目实施情况"][0])  # long text flows on
+    assert not any(splits(cell) for heading in HEADINGS[1:] for cell in body[heading])
+    for heading in ("二、活动记录", "三、目标完成情况", "四、宣传报道", "七、财务总结"):
+        header = body[heading][0].tables[0].rows[0]._tr
+        assert header.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
+        assert header.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None
+        assert kept_with_next(header)
+    assert kept_with_next(body["三、目标完成情况"][0].tables[0].rows[-1]._tr)
+    assert kept_with_next(body["七、财务总结"][0]._tc.getparent())
 
 
 # 立项名单
@@ -509,8 +653,10 @@ def test_rendering_twice_gives_identical_bytes(built: dict[str, Path], name: str
 
 
 def grids(document: DocxDocument) -> list[str]:
-    """The column grid of every table, nested ones included."""
-    return [grid.xml for grid in document.element.body.iter(qn("w:tblGrid"))]
+    """The distinct column grids of the tables, nested ones included, in order of appearance
+    (a nested table repeated by a loop, like the 结题报告's photo rows, counts once)."""
+    found = (str(grid.xml) for grid in document.element.body.iter(qn("w:tblGrid")))
+    return list(dict.fromkeys(found))
 
 
 @pytest.mark.parametrize("name", SAMPLES)
@@ -533,6 +679,8 @@ def test_every_run_names_an_east_asian_font(read: Callable[..., DocxDocument], n
     runs = [run for part in parts for run in part.iter(qn("w:r"))]
     assert runs
     for run in runs:
+        if not any(text.text for text in run.iter(qn("w:t"))):
+            continue  # no text to draw: a picture, or the empty run docxtpl leaves after it
         fonts = run.find(f"{qn('w:rPr')}/{qn('w:rFonts')}")
         assert fonts is not None and fonts.get(qn("w:eastAsia")), run.xml
         assert fonts.get(qn("w:ascii")) and fonts.get(qn("w:hAnsi"))
