@@ -218,6 +218,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as e:
         return int(e.code or 0)
+    if args.root and not args.root.is_dir():
+        print(f"qianghui: 目录不存在：{args.root}", file=sys.stderr)
+        return 2
     lay = Layout(args.root.resolve() if args.root else find_root(Path.cwd()))
     try:
         return int(args.handler(args, lay))

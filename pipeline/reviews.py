@@ -163,7 +163,7 @@ def validate_sheet(lay: Layout, path: Path, kind: FileKind, config: Config,
     if program is not None:
         rubric = program.panel_rubric if kind.kind == layout.PANEL else program.acceptance_rubric
         findings += scoring.check_sheet(sheet, rubric, kind.expert, config.person(sheet.expert),
-                                        kind.society)
+                                        kind.society, people_known=config.people is not None)
     if not lay.application(kind.year, kind.society).exists():
         findings.append(Finding((), "sheet-orphan", f"学会「{kind.society}」没有 {kind.year} 年度的申报表"))
     result.add(findings)
