@@ -20,8 +20,6 @@ from schemas.completion import Completion
 from schemas.decision import Selection
 from schemas.sheets import SpotCheck
 
-XLSX = "xlsx"
-
 
 @dataclass(frozen=True)
 class Job:
