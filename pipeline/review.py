@@ -17,6 +17,7 @@ from pipeline.errors import Problem, QianghuiError
 from pipeline.layout import Layout
 from pipeline.projects import Project
 from pipeline.run import evaluate, project_files
+from pipeline.validate import ValidationResult
 from pipeline.vcs import Vcs
 from pipeline.yamlio import YamlError, load_bytes, load_file, replace_block, replace_scalar
 from schemas.decision import Decision
@@ -30,16 +31,20 @@ DECISION_HEADER = """\
 
 def find_project(lay: Layout, year: int, society: str) -> Project:
     """The project with its derived status (its own files only)."""
+    return evaluate_project(lay, year, society)[0]
+
+
+def evaluate_project(lay: Layout, year: int, society: str) -> tuple[Project, ValidationResult]:
+    """One project's status and the validation of its files (status contradictions included)."""
     if not lay.application(year, society).exists():
         raise QianghuiError(f"{year} 年度没有学会「{society}」的申报表（{lay.rel(lay.application(year, society))}）")
-    _, projects, _ = evaluate(lay, project_files(lay, [(year, society)]))
-    return next(p for p in projects if p.society == society)
+    validation, projects, _ = evaluate(lay, project_files(lay, [(year, society)]))
+    return next(p for p in projects if p.society == society), validation
 
 
-def problems_of(lay: Layout, year: int, society: str, path: Path) -> list[Problem]:
-    """The problems validation finds in one file of a project (status contradictions included)."""
-    validation, _, _ = evaluate(lay, project_files(lay, [(year, society)]))
-    return [p for f in validation.files if f.path == lay.rel(path) for p in f.problems]
+def problems_of(validation: ValidationResult, rel: str) -> list[Problem]:
+    """The problems of one file in a validation result."""
+    return [p for f in validation.files if f.path == rel for p in f.problems]
 
 
 def acting_person(vcs: Vcs, lay: Layout) -> Person:
@@ -69,10 +74,14 @@ def submit(lay: Layout, year: int, society: str, *, report: bool = False) -> str
                             + ("（已经提交过了）" if project.status == status.PENDING else ""))
     original = path.read_bytes()
     doc = load_file(path, lay.rel(path))
-    if doc.data.get("状态") != status.DRAFT:
+    if not isinstance(doc.data, dict) or doc.data.get("状态") != status.DRAFT:
         raise QianghuiError(f"{lay.rel(path)} 的状态不是“草稿”，无需提交")
     _write_text(path, original, replace_scalar(doc, ("状态",), "已提交"))
-    problems = problems_of(lay, year, society, path)
+    try:
+        problems = problems_of(evaluate_project(lay, year, society)[1], lay.rel(path))
+    except BaseException:
+        path.write_bytes(original)        # whatever happens, the user's file comes back as typed
+        raise
     if problems:
         path.write_bytes(original)        # the user's file, byte for byte
         raise QianghuiError("还有错误，未提交：", problems)
