@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from pipeline import layout
+from pipeline import layout, messages
 from pipeline.layout import Layout
 from pipeline.projects import Project
 from pipeline.snapshot import Tree
@@ -18,7 +18,7 @@ def describe(lay: Layout, project: Project) -> str:
     """Everything about one project: status, fields, files, decisions, score sheets."""
     lines = [f"{project.year} 年度 {project.society_name}（{project.society}）",
              f"状态：{project.status}", ""]
-    lines += [f"{_label(loc)}：{value}" for loc, value in iter_scalars(project.raw)
+    lines += [f"{messages.field_path(loc)}：{value}" for loc, value in iter_scalars(project.raw)
               if value is not None]
     folder = lay.submission_dir(project.year, project.society)
     files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix != ".yaml")
@@ -31,11 +31,6 @@ def describe(lay: Layout, project: Project) -> str:
     if project.documents:
         lines += ["", "文档："] + [f"  {d}" for d in project.documents]
     return "\n".join(lines)
-
-
-def _label(loc: tuple[Any, ...]) -> str:
-    return "".join(f"第{p + 1}项" if isinstance(p, int) else ("." if i else "") + str(p)
-                   for i, p in enumerate(loc))
 
 
 def decisions(lay: Layout, project: Project) -> list[str]:
