@@ -3,7 +3,8 @@
 Context: ``year``, ``society_name``, ``project_name``, ``expert``, ``date``; ``rows``
 ({no, name, max, note, score, remark}, the seven 指标 of the seed); ``total_max``, ``total``,
 ``grade``; ``goal_rate``, ``satisfaction``, ``approval_rate`` ("—" on one expert's sheet);
-``opinion`` (paragraphs, may be empty: blank lines are left to write by hand); ``method``
+``opinion`` (paragraphs, may be empty: blank lines are left to write by hand; the signature
+line closes that cell); ``method``
 (how the combined score was computed; "" drops its row). The table is in 五号 so that a
 sheet fits on one page.
 """
@@ -101,7 +102,10 @@ def add_opinion_row(table: Table) -> None:
         table, COLUMNS_CM, LABEL_SPAN, "总体意见", height_cm=2.0, fonts=FONTS, line=LINE
     )
     add_loop(cell, "para", "opinion", "{{ para }}", font=SMALL_BODY, line=LINE)
-    add_unless(cell, "opinion", "", "", "", font=SMALL_BODY, line=LINE * 1.5)
+    add_unless(cell, "opinion", "", "", font=SMALL_BODY, line=LINE * 1.5)
+    # the signature stays inside the form, so it can never be pushed alone onto a new page
+    add_par(cell, "评审专家（签字）：", "{{ expert }}", "　　", "{{ date }}", font=SMALL_BODY,
+            align=RIGHT, line=LINE * 1.5)
 
 
 def build() -> bytes:
@@ -119,6 +123,4 @@ def build() -> bytes:
             table, COLUMNS_CM, LABEL_SPAN, label, value, height_cm=0.6, fonts=FONTS, line=LINE
         )
     add_opinion_row(table)
-    add_par(document, "", line=10)
-    add_par(document, "评审专家（签字）：", "{{ expert }}", "　　", "{{ date }}", align=RIGHT)
     return to_bytes(document)
