@@ -79,7 +79,7 @@ def spot_check_context(year: int, projects: Sequence[Project], check: SpotCheck,
                      "project_name": str(p.raw.get("项目名称") or "") if p else "",
                      "amount": yuan(amount) if amount else "—",
                      "finding": f.issue if f else "未发现问题", "action": (f.action or "") if f else ""})
-    return {"year": str(year), "funded_count": str(funded_count), "rate": f"{check.rate * 100:g}%",
+    return {"year": str(year), "funded_count": str(funded_count), "rate": f"{(check.rate * 100).normalize():f}%",
             "count": str(check.count), "seed": check.seed, "method": check.method,
             "date": chinese_date(check.date), "rows": rows,
             "note": "任何人可用同一种子按上述方法重新抽取，结果应与本表一致（qianghui spot-check --verify）。"}
