@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import pickle
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -89,3 +91,23 @@ class Manifest:
                                       sort_keys=True), encoding="utf-8")
             tmp.replace(folder / self.NAME)
         self.dirty.clear()
+
+
+def load_pickle(source: Path) -> Any:
+    """What save_pickle stored (None when absent or unreadable: a cache only saves time)."""
+    try:
+        with source.open("rb") as handle:
+            return pickle.load(handle)
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
+        return None
+
+
+def save_pickle(target: Path, value: Any) -> None:
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as handle:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(target)
+    except OSError:
+        pass                        # a cache that cannot be written is only slower

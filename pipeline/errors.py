@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+Loc = tuple[str | int, ...]        # where inside a file: keys and list positions
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -37,3 +39,12 @@ class QianghuiError(Exception):
 
 class UsageError(QianghuiError):
     """The command line itself is wrong; the CLI exits 2."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A rule broken at a location inside one file."""
+
+    loc: Loc
+    code: str
+    message: str

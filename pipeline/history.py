@@ -10,6 +10,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -211,22 +212,30 @@ def allowed_signers(people: Iterable[Person]) -> str:
 
 def check_range(vcs: Vcs, revs: list[str]) -> list[Violation]:
     """Walk `revs` oldest first and judge every commit on the state before it."""
+    from pipeline.parallel import workers
+
     tip = vcs.tip(revs)
     parsed: dict[tuple[str, str], Any] = {}          # blob → parsed, shared by both trees
-    keyring = Tree(vcs, vcs.tree_blobs(tip), parsed).people()
-    with tempfile.TemporaryDirectory() as tmp:
+    keyring = Tree(vcs, vcs.tree_blobs(tip, ["config/people.yaml"]), parsed).people()
+    with tempfile.TemporaryDirectory() as tmp, vcs:
         signers = Path(tmp) / "allowed_signers"
         signers.write_text(allowed_signers(keyring.people if keyring else []), encoding="utf-8")
         found: list[Violation] = []
         tree: Tree | None = None
-        for commit in vcs.log(revs, signers=signers):
+        commits = vcs.log(revs, signers=signers, workers=workers())
+        while batch := list(islice(commits, BATCH)):
             if tree is None:
-                tree = Tree(vcs, vcs.tree_blobs(commit.parents[0]) if commit.parents else {},
-                            parsed)
-            found += judge(tree, commit)
-            for change in commit.changes:
-                tree.apply(change)
+                first = batch[0]
+                tree = Tree(vcs, vcs.tree_blobs(first.parents[0]) if first.parents else {}, parsed)
+            tree.prefetch(change for commit in batch for change in commit.changes)
+            for commit in batch:
+                found += judge(tree, commit)
+                for change in commit.changes:
+                    tree.apply(change)
         return found
+
+
+BATCH = 64      # commits read ahead, so git fetches their files while earlier ones are judged
 
 
 def default_range(vcs: Vcs, programs: Iterable[Program]) -> list[str]:

@@ -7,8 +7,6 @@ read a single file.
 from __future__ import annotations
 
 import hashlib
-import os
-import pickle
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,9 +15,9 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from pipeline import layout, messages
-from pipeline.errors import Problem, QianghuiError
+from pipeline.cache import load_pickle, save_pickle, schema_version
+from pipeline.errors import Finding, Problem, QianghuiError
 from pipeline.layout import Layout
-from pipeline.rules import Finding
 from pipeline.yamlio import Document, YamlError, load_file
 from schemas.program import Program
 from schemas.registry import People, Person, Registry
@@ -135,8 +133,6 @@ def _load_config_file(lay: Layout, path: Path, kind: str, model: type[BaseModel]
 def _validated_config(lay: Layout, path: Path, kind: str, model: type[BaseModel]) -> FileResult:
     """A config file's validation, kept on disk by content hash (a registry of thousands of
     societies is validated once, not by every command)."""
-    from pipeline.cache import schema_version
-
     try:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
@@ -150,26 +146,6 @@ def _validated_config(lay: Layout, path: Path, kind: str, model: type[BaseModel]
         save_pickle(store, FileResult(result.path, result.kind, [], None, result.model,
                                       result.sha256))
     return result
-
-
-def load_pickle(source: Path) -> Any:
-    """What save_pickle stored (None when absent or unreadable: a cache only saves time)."""
-    try:
-        with source.open("rb") as handle:
-            return pickle.load(handle)
-    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
-        return None
-
-
-def save_pickle(target: Path, value: Any) -> None:
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as handle:
-            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(target)
-    except OSError:
-        pass                        # a cache that cannot be written is only slower
 
 
 def load_config(lay: Layout) -> Config:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -27,6 +25,9 @@ def map_chunks(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], minim
     count = workers()
     if len(items) < minimum or count < 2:
         return work(items)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     size = max(1, -(-len(items) // (count * 4)))
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")

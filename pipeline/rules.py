@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from pipeline.yamlio import Loc
+from pipeline.errors import Finding, Loc
 from schemas.application import Application
 from schemas.completion import Completion
 from schemas.program import Program
 from schemas.registry import Registry, Society
-
-
-@dataclass(frozen=True)
-class Finding:
-    """A rule broken at a location inside one file."""
-
-    loc: Loc
-    code: str
-    message: str
 
 
 def yuan(amount: Decimal) -> str:

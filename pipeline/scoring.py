@@ -10,7 +10,7 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TypeVar
 
-from pipeline.rules import Finding
+from pipeline.errors import Finding
 from schemas.completion import Completion
 from schemas.program import Band, RubricItem
 from schemas.registry import Person

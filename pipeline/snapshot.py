@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from pipeline import status
-from pipeline.loading import load_pickle, save_pickle
+from pipeline.cache import load_pickle, save_pickle
 from pipeline.vcs import Change, Vcs, is_absent
 from pipeline.yamlio import YamlError, load_bytes
 from schemas.decision import Decision, Selection
@@ -20,6 +21,9 @@ from schemas.program import Program
 from schemas.registry import People
 
 _STATE = re.compile(r"""^状态[ \t]*:[ \t]*["']?(草稿|已提交)["']?[ \t]*(?:#.*)?$""", re.M)
+
+
+_STATUS_FILES = ("application.yaml", "completion.yaml", "decision.yaml", "selection.yaml")
 
 
 class Tree:
@@ -83,7 +87,31 @@ class Tree:
 
     def sha256(self, path: str) -> str:
         blob = self.blobs.get(path)
-        return hashlib.sha256(self.raw(blob)).hexdigest() if blob else ""
+        if not blob:
+            return ""
+        key = ("sha256", blob)
+        if key not in self._parsed:
+            self._parsed[key] = hashlib.sha256(self.raw(blob)).hexdigest()
+        return self._parsed[key]  # type: ignore[no-any-return]
+
+    def prefetch(self, changes: Iterable[Change]) -> None:
+        """Ask git for what judging these changes will read: the new forms and config, and the
+        files that decide each touched project's status as they stand now."""
+        wanted = []
+        for change in changes:
+            parts = change.path.split("/")
+            if parts[0] == "config" or parts[-1] in _STATUS_FILES:
+                wanted.append(change.new_blob)
+            if len(parts) > 3 and parts[0] in ("submissions", "reviews"):
+                year, society = parts[1], parts[2]
+                for path in (f"submissions/{year}/{society}/application.yaml",
+                             f"submissions/{year}/{society}/completion.yaml",
+                             f"reviews/{year}/{society}/decision.yaml",
+                             f"reviews/{year}/selection.yaml", f"config/program-{year}.yaml"):
+                    blob = self.blobs.get(path)
+                    if blob:
+                        wanted.append(blob)
+        self.vcs.prefetch(wanted)
 
     def program_years(self) -> list[int]:
         if self._years is None:

@@ -73,20 +73,20 @@ def story(lay: Layout, year: int, society: str) -> Iterator[str]:
     """The project's history from git: who submitted, returned, resubmitted, approved, when."""
     from pipeline.loading import load_config
 
-    vcs = Vcs(lay.root)
     people = load_config(lay).people
     paths = [f"submissions/{year}/{society}", f"reviews/{year}/{society}",
              f"reviews/{year}/selection.yaml"]
     tree: Tree | None = None
-    for commit in vcs.log(["HEAD"], paths=paths):
-        if tree is None:
-            tree = Tree(vcs, vcs.tree_blobs(commit.parents[0]) if commit.parents else {})
-        person = people.by_email(commit.email) if people else None
-        who = f"{person.name}（{person.role}）" if person else f"{commit.author} <{commit.email}>"
-        for event in events(tree, commit, year, society):
-            yield f"{commit.committed:%Y-%m-%d %H:%M}  {who}：{event}"
-        for change in commit.changes:
-            tree.apply(change)
+    with Vcs(lay.root) as vcs:
+        for commit in vcs.log(["HEAD"], paths=paths):
+            if tree is None:
+                tree = Tree(vcs, vcs.tree_blobs(commit.parents[0]) if commit.parents else {})
+            person = people.by_email(commit.email) if people else None
+            who = f"{person.name}（{person.role}）" if person else f"{commit.author} <{commit.email}>"
+            for event in events(tree, commit, year, society):
+                yield f"{commit.committed:%Y-%m-%d %H:%M}  {who}：{event}"
+            for change in commit.changes:
+                tree.apply(change)
 
 
 def events(tree: Tree, commit: Commit, year: int, society: str) -> list[str]:

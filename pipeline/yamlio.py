@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from pipeline.errors import Problem, QianghuiError
+from pipeline.errors import Loc, Problem, QianghuiError
 
 try:
     _Loader: type = yaml.CSafeLoader
@@ -32,7 +32,6 @@ NULLS = {"", "~", "null", "Null", "NULL"}
 # What Word cannot hold: C0 controls but tab/newline/CR, DEL, C1 controls, lone surrogates.
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
-Loc = tuple[str | int, ...]
 Mark = tuple[int, int]
 
 

@@ -74,9 +74,8 @@ def isolated_env(base: dict[str, str] | None = None) -> dict[str, str]:
 
 
 def isolate_git(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
-    """The same isolation for the git processes the engine (GitPython) starts itself.
-
-    GitPython reads ~/.gitconfig on its own (ignoring GIT_CONFIG_GLOBAL), so HOME moves too.
+    """The same isolation for the git processes the engine starts itself (HOME and the XDG
+    folder move too, so no user configuration can leak in).
     Call it from a fixture with an empty `home` folder.
     """
     monkeypatch.setenv("HOME", str(home))

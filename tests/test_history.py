@@ -342,7 +342,7 @@ def test_rule(repo: Repo, name: str) -> None:
     assert sorted(repo.last()) == sorted(case.expected)
 
 
-# -- bugs: the right behaviour, marked until the engine does it --------------------------------
+# -- state locks and deletions ------------------------------------------------------------------
 
 def test_application_locked_after_pass(repo: Repo) -> None:
     decide(repo, "hbjx", "通过")
@@ -376,10 +376,6 @@ def test_resubmission_through_a_draft_after_return(repo: Repo) -> None:
     by(HBJX, replacing(APP, "状态: 已提交", "状态: 草稿"), LATER)(repo)
     submit(repo, when=LATER)
     assert repo.last() == []
-
-
-DELETION_BUG = ("BUG: Check.application reads the new blob of a deleted application.yaml "
-                "(0000000…), so check-history crashes with ValueError (内部错误, exit 3)")
 
 
 def test_deleting_a_draft_application(repo: Repo) -> None:
