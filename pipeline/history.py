@@ -58,10 +58,12 @@ class Check:
     def application(self, person: Person, change: Change, kind: FileKind) -> list[tuple[str, str]]:
         assert kind.year is not None and kind.society is not None
         found = self.society_user(person, kind.society) + self.locked(kind.year, kind.society)
-        after = self.tree.head(change.path, change.new_blob)
-        if isinstance(after, dict) and after.get("状态") == "已提交":
-            found += self.late(kind.year, kind.society)
-        return found
+
+        def submitted() -> bool:
+            after = self.tree.head(change.path, change.new_blob)
+            return isinstance(after, dict) and after.get("状态") == "已提交"
+
+        return found + self.late(kind.year, kind.society, submitted)
 
     def locked(self, year: int, society: str) -> list[tuple[str, str]]:
         """The application may change only while 草稿/未审核/已驳回 and not yet passed."""
@@ -72,12 +74,16 @@ class Check:
             return [("状态", "申报表已审核通过，不能再修改")]
         return []
 
-    def late(self, year: int, society: str) -> list[tuple[str, str]]:
-        """Submitting after the deadline (a resubmission after 驳回 is not late)."""
+    def late(self, year: int, society: str, submitted: Callable[[], bool]) -> list[tuple[str, str]]:
+        """A submitted application after the deadline (a resubmission after 驳回 is not late).
+        The form is read only when the commit is past the deadline at all."""
+        found = self.deadline(year, society)
+        if not found or not submitted():
+            return []
         verdict = self.tree.verdict(year, society, "application")
         if verdict is not None and verdict.outcome == "驳回":
             return []
-        return self.deadline(year, society)
+        return found
 
     def deadline(self, year: int, society: str) -> list[tuple[str, str]]:
         program = self.tree.program(year)
@@ -110,9 +116,8 @@ class Check:
         base = f"submissions/{year}/{society}"
         app = self.tree.data(f"{base}/application.yaml")
         if name in references(app, ("盖章页", "附件")):
-            locked = self.locked(year, society)
-            if not locked and isinstance(app, dict) and app.get("状态") == "已提交":
-                locked = self.late(year, society)
+            locked = self.locked(year, society) or self.late(
+                year, society, lambda: isinstance(app, dict) and app.get("状态") == "已提交")
             return found + locked
         if name in references(self.tree.data(f"{base}/completion.yaml"), ("活动照片", "附件")):
             return found + self.report_locked(year, society)

@@ -23,9 +23,6 @@ from schemas.registry import People
 _STATE = re.compile(r"""^状态[ \t]*:[ \t]*["']?(草稿|已提交)["']?[ \t]*(?:#.*)?$""", re.M)
 
 
-_STATUS_FILES = ("application.yaml", "completion.yaml", "decision.yaml", "selection.yaml")
-
-
 class Tree:
     """The repository's files at one point of the walk, parsed lazily and cached by blob id."""
 
@@ -95,13 +92,11 @@ class Tree:
         return self._parsed[key]  # type: ignore[no-any-return]
 
     def prefetch(self, changes: Iterable[Change]) -> None:
-        """Ask git for what judging these changes will read: the new forms and config, and the
-        files that decide each touched project's status as they stand now."""
+        """Ask git for what judging these changes will read: the files that decide each touched
+        project's status as they stand now (a new version is read only if a rule needs it)."""
         wanted = []
         for change in changes:
             parts = change.path.split("/")
-            if parts[0] == "config" or parts[-1] in _STATUS_FILES:
-                wanted.append(change.new_blob)
             if len(parts) > 3 and parts[0] in ("submissions", "reviews"):
                 year, society = parts[1], parts[2]
                 for path in (f"submissions/{year}/{society}/application.yaml",

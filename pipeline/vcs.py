@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, NamedTuple
 
 from pipeline.errors import QianghuiError
 
@@ -23,12 +23,14 @@ _FORMAT = "%x1e" + "%x1f".join(["%H", "%P", "%an", "%ae", "%aI", "%cI", "%s"])
 _LIST = "%H%x1f%G?%x1f%GS"      # one line per commit: id, signature status, signer
 _ZERO = "0" * 40
 _GIT = ["git", "-c", "core.quotePath=false"]
+# git's delta-base cache (96 MB by default) costs more in page faults than it saves when
+# trees are read commit after commit; see docs/PERFORMANCE.md.
+_READER = [*_GIT, "-c", "core.deltaBaseCacheLimit=16m"]
 CHUNK_MIN = 250          # commits; a smaller range is read by one process
 WINDOW = 1000            # blob requests in flight (41 bytes each: far below a pipe's 64 KB)
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     """One file changed by a commit: status letter (A/M/D/T), path, blob ids before and after."""
 
     status: str
@@ -107,7 +109,7 @@ class Vcs:
         if not shas:
             return
         signatures = dict(_signature(line) for line in listing) if signers else {}
-        command = [*_GIT, "diff-tree", "--stdin", "--always", "--root", "-r", "--raw", "--cc",
+        command = [*_READER, "diff-tree", "--stdin", "--always", "--root", "-r", "--raw", "--cc",
                    "--no-renames", "--no-abbrev", f"--format={_FORMAT}", "--", *paths]
         parts = max(1, min(workers, len(shas) // CHUNK_MIN))
         size = -(-len(shas) // parts)
@@ -247,7 +249,7 @@ class Blobs:
 
     def __init__(self, root: Path) -> None:
         try:
-            self.proc = subprocess.Popen([*_GIT, "cat-file", "--batch"], cwd=root,
+            self.proc = subprocess.Popen([*_READER, "cat-file", "--batch"], cwd=root,
                                          stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                          stderr=subprocess.DEVNULL)
         except OSError as e:
