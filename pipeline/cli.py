@@ -28,13 +28,15 @@ Handler = Callable[[argparse.Namespace, Layout], int]
 
 
 def _validate(a: argparse.Namespace, lay: Layout) -> int:
-    return _commands().validate(lay, [_under(lay, p) for p in a.paths], a.format, sys.stdout)
+    here = Path.cwd()
+    return _commands().validate(lay, [_under(lay, here, p) for p in a.paths], a.format, sys.stdout)
 
 
-def _under(lay: Layout, name: str) -> Path:
-    """A path as typed: relative to the current folder, or (like git -C) to the repository."""
-    path = Path(name)
-    return path if path.exists() or path.is_absolute() else lay.root / path
+def _under(lay: Layout, here: Path, name: str) -> Path:
+    """A path as typed (made absolute): relative to the current folder, or (like git -C) to
+    the repository."""
+    path = here / name
+    return path if path.exists() else lay.root / name
 
 
 def _new(a: argparse.Namespace, lay: Layout) -> int:

@@ -26,7 +26,7 @@ def validate(lay: Layout, paths: list[Path], fmt: str, out: TextIO,
     if targets is not None:
         related = affected(lay, targets) or set()
         targets = sorted({*targets, *project_files(lay, related)})
-    result, _, _ = evaluate(lay, targets, today=today)
+    result, _, _ = evaluate(lay, targets, today=today, lean=True)
     print(report.PROBLEM_FORMATS[fmt](result.problems, result.summary()), file=out)
     return 0 if result.ok else 1
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 APPLICATION = "application"
@@ -106,6 +108,9 @@ class Layout:
 
     def rel(self, path: Path) -> str:
         """A path as users see it in messages: relative to the root when inside it."""
+        text, prefix = str(path), self._prefix
+        if text.startswith(prefix) and os.sep == "/" and "/../" not in text:
+            return text[len(prefix):]          # the common case, without pathlib's parsing
         root = self.root
         try:
             return (path if path.is_absolute() else Path.cwd() / path).relative_to(root).as_posix()
@@ -115,6 +120,10 @@ class Layout:
             return path.resolve().relative_to(root.resolve()).as_posix()
         except ValueError:
             return str(path)
+
+    @cached_property
+    def _prefix(self) -> str:
+        return str(self.root).rstrip("/") + "/" if self.root.is_absolute() else "\0"
 
     def applications(self) -> list[Path]:
         """Every application.yaml in the tree, sorted by year then society."""
@@ -130,13 +139,21 @@ class Layout:
                  *root.glob("reviews/*/selection.yaml"), *root.glob("reviews/*/spot-check.yaml")]
         return sorted(found)
 
-    def project_forms(self, year: int, society: str) -> list[Path]:
-        """Every existing form of one project, plus the year's selection and spot check."""
+    def own_forms(self, year: int, society: str) -> list[Path]:
+        """The existing forms of one project (one directory listing per folder, no globbing)."""
         sub, rev = self.submission_dir(year, society), self.review_dir(year, society)
-        paths = [sub / "application.yaml", sub / "completion.yaml", rev / "decision.yaml",
-                 rev / "survey.yaml", self.selection(year),
-                 self.root / "reviews" / str(year) / "spot-check.yaml",
-                 *rev.glob("panel/*.yaml"), *rev.glob("acceptance/*.yaml")]
+        found = [sub / name for name in _names(sub) if name in ("application.yaml", "completion.yaml")]
+        for name in _names(rev):
+            if name in ("decision.yaml", "survey.yaml"):
+                found.append(rev / name)
+            elif name in ("panel", "acceptance"):
+                found += [rev / name / sheet for sheet in sorted(_names(rev / name))
+                          if sheet.endswith(".yaml")]
+        return found
+
+    def year_forms(self, year: int) -> list[Path]:
+        """The year's selection and spot check, when they exist."""
+        paths = [self.selection(year), self.root / "reviews" / str(year) / "spot-check.yaml"]
         return [p for p in paths if p.exists()]
 
     def decision(self, year: int, society: str) -> Path:
@@ -152,6 +169,14 @@ class Layout:
         found = {int(p.stem.split("-")[1]) for p in self.config.glob("program-*.yaml")
                  if p.stem.split("-")[1].isdigit()}
         return sorted(found)
+
+
+def _names(folder: Path) -> list[str]:
+    """The names in a folder (none when it is missing or not a folder)."""
+    try:
+        return os.listdir(folder)
+    except OSError:
+        return []
 
 
 def find_root(start: Path) -> Path:

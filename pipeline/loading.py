@@ -46,6 +46,20 @@ class FileResult:
                                       f.message) for f in findings]
 
 
+class Recent(dict[str, FileResult]):
+    """The forms read most recently in this run. A report is checked right after its
+    application (paths are sorted), so a few hundred suffice; keeping every form of a round
+    would hold thousands of models, and the garbage collector would scan them all again and
+    again. A form that fell out is simply read again."""
+
+    LIMIT = 256
+
+    def __setitem__(self, key: str, value: FileResult) -> None:
+        super().__setitem__(key, value)
+        if len(self) > self.LIMIT:
+            del self[next(iter(self))]
+
+
 @dataclass
 class Config:
     """The round's configuration as loaded: programs by year, registry, people."""
@@ -54,7 +68,7 @@ class Config:
     registry: Registry | None = None
     people: People | None = None
     results: list[FileResult] = field(default_factory=list)
-    loaded: dict[str, FileResult] = field(default_factory=dict)   # forms already read this run
+    loaded: Recent = field(default_factory=lambda: Recent())   # forms already read this run
 
     def person(self, person_id: str) -> Person | None:
         return self.people.by_id(person_id) if self.people else None

@@ -61,19 +61,24 @@ def run(lay: Layout, *, societies: Iterable[tuple[int, str]] | None = None, rend
     return result
 
 
-def evaluate(lay: Layout, targets: list[Path] | None, *, today: date | None = None
-             ) -> tuple[ValidationResult, list[Project], Config]:
-    """Validate the files (default: the whole tree) and derive each project's status."""
+def evaluate(lay: Layout, targets: list[Path] | None, *, today: date | None = None,
+             lean: bool = False) -> tuple[ValidationResult, list[Project], Config]:
+    """Validate the files (default: the whole tree) and derive each project's status (with
+    `lean`, projects carry no application model or data: for problems and status only)."""
     config = load_config(lay)
-    validation = validate_paths(lay, targets, today=today, config=config)
+    validation = validate_paths(lay, targets, today=today, config=config, lean=lean)
     return validation, build_projects(validation, config), config
 
 
 def project_files(lay: Layout, societies: Iterable[tuple[int, str]]) -> list[Path]:
     """Every existing file that decides the status of the named projects."""
     paths: set[Path] = set()
+    years = set()
     for year, society in set(societies):
-        paths.update(lay.project_forms(year, society))
+        paths.update(lay.own_forms(year, society))
+        years.add(year)
+    for year in years:
+        paths.update(lay.year_forms(year))
     return sorted(paths)
 
 

@@ -7,7 +7,7 @@ broken file.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -56,7 +56,8 @@ def validate_application(lay: Layout, path: Path, kind: FileKind, config: Config
     if isinstance(app, Application) and app.state == "已提交" and not findings:
         findings += check_application(app, config.programs.get(app.year), config.registry, today)
         findings += check_references(path.parent, app)
-        findings += check_placeholders(doc.data)
+        if any(text in doc.text for text in PLACEHOLDERS):       # the walk only when one is there
+            findings += check_placeholders(doc.data)
     result.add(findings)
     return result
 
@@ -105,8 +106,13 @@ POOL_MIN = 300      # files; fewer are checked faster than worker processes star
 
 
 def validate_paths(lay: Layout, paths: Iterable[Path] | None = None, *,
-                   today: date | None = None, config: Config | None = None) -> ValidationResult:
-    """Validate the config and the given form files (default: every form in the tree)."""
+                   today: date | None = None, config: Config | None = None,
+                   lean: bool = False) -> ValidationResult:
+    """Validate the config and the given form files (default: every form in the tree).
+
+    With `lean`, an application's result keeps what reports and its status need (problems,
+    状态, hash) but not its model and data: shipping 5,000 application models back from the
+    workers costs more than validating them, and `qianghui validate` never reads them."""
     config = config or load_config(lay)
     today = today or date.today()
     results = list(config.results)
@@ -118,25 +124,30 @@ def validate_paths(lay: Layout, paths: Iterable[Path] | None = None, *,
             seen.add(rel)
             todo.append(path)
     global _SHARED
-    _SHARED = (lay, config, today)
+    _SHARED = (lay, config, today, lean)
     return ValidationResult(results + map_chunks(_validate_chunk, todo, POOL_MIN))
 
 
-_SHARED: tuple[Layout, Config, date] | None = None    # what forked workers inherit
+_SHARED: tuple[Layout, Config, date, bool] | None = None    # what forked workers inherit
 
 
 def _validate_chunk(paths: Sequence[Path]) -> list[FileResult]:
     assert _SHARED is not None
-    lay, config, today = _SHARED
-    return [slim(validate_one(lay, path, config, today)) for path in paths]
+    lay, config, today, lean = _SHARED
+    return [slim(validate_one(lay, path, config, today), lean) for path in paths]
 
 
-def slim(result: FileResult) -> FileResult:
-    """Drop what only error reporting inside the worker needed (text, spans, most marks)."""
+def slim(result: FileResult, lean: bool = False) -> FileResult:
+    """Drop what only error reporting inside the worker needed (text, spans, most marks); with
+    `lean`, return a copy without an application's model and all of its data but 状态 (the
+    original keeps its model: later files of the same worker are checked against it)."""
     doc = result.doc
     if doc is not None:
         keep: dict[Loc, Mark] = {loc: m for loc, m in doc.marks.items() if loc == ("状态",)}
         result.doc = Document(doc.path, None, doc.sha256, keep, {}, {}, "")
+    if lean and result.kind == layout.APPLICATION:
+        data = {"状态": result.data.get("状态")} if isinstance(result.data, dict) else result.data
+        return replace(result, model=None, data=data)
     return result
 
 

@@ -285,9 +285,9 @@ class _Builder:
                 value = event.value
                 if event.implicit[0] and value in NULLS:
                     value = None
-                elif _BAD_CHARS.search(value):
-                    bad = _BAD_CHARS.search(value)
-                    assert bad is not None
+                elif event.style == '"' and _BAD_CHARS.search(value):   # only escapes can
+                    bad = _BAD_CHARS.search(value)                   # add one: raw ones were
+                    assert bad is not None                           # refused in the text
                     raise _fail(path, event, "bad-character",
                                 f"含有 Word 无法保存的字符（U+{ord(bad.group()):04X}），请删除")
                 if stack and stack[-1][2] is _NO_KEY and type(stack[-1][1]) is dict:

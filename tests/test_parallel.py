@@ -1,0 +1,77 @@
+"""Round-scale paths on the demo round: forked workers, lean results and the bounded cache of
+forms read must change nothing a user sees — the same problems, statuses and documents."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline import loading, parallel, validate
+from pipeline.cli import main
+from pipeline.loading import FileResult, Recent
+
+REPO = Path(__file__).resolve().parent.parent
+REPORT = "submissions/2022/hbjx/completion.yaml"
+GOAL = "  - 目标: 在省科协官网、湖北学会服务网等平台发布活动简讯不少于3篇\n"
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    """The demo round with problems in several kinds of file, one of them a rule that checks a
+    report against its application (read by another worker, or fallen out of the cache)."""
+    root = tmp_path / "tree"
+    for name in ("config", "templates", "submissions", "reviews"):
+        shutil.copytree(REPO / name, root / name)
+    report = root / REPORT
+    text = report.read_text(encoding="utf-8")
+    report.write_text(text.replace(GOAL, "  - 目标: 一个申报表里没有的目标\n"), encoding="utf-8")
+    app = root / "submissions/2022/hbyx/application.yaml"
+    text = app.read_text(encoding="utf-8")
+    app.write_text(text.replace("联系电话: ", "联系电话: 12", 1), encoding="utf-8")
+    return root
+
+
+def run_cli(tree: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    code = main(["-C", str(tree), *args])
+    return code, capsys.readouterr().out
+
+
+def test_workers_and_a_tiny_cache_change_nothing(tree: Path, capsys: pytest.CaptureFixture[str],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    serial = run_cli(tree, capsys, "validate", "--format", "json")
+    problems = json.loads(serial[1])
+    assert serial[0] == 1 and {p["code"] for p in problems} >= {"goal-unknown", "phone_invalid"}
+    listed = run_cli(tree, capsys, "list", "--json")
+
+    monkeypatch.setattr(validate, "POOL_MIN", 1)
+    monkeypatch.setattr(parallel, "workers", lambda: 2)
+    monkeypatch.setattr(Recent, "LIMIT", 1)
+    assert run_cli(tree, capsys, "validate", "--format", "json") == serial
+    assert run_cli(tree, capsys, "list", "--json") == listed
+
+
+def test_recent_keeps_the_last_forms_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(Recent, "LIMIT", 2)
+    recent = Recent()
+    for name in "abc":
+        recent[name] = FileResult(name, "application")
+    assert list(recent) == ["b", "c"]
+    assert isinstance(loading.Config().loaded, Recent)
+
+
+def test_lean_results_keep_status_and_problems(tree: Path) -> None:
+    from pipeline.layout import Layout
+
+    lay = Layout(tree)
+    full = validate.validate_paths(lay, [tree / "submissions"])
+    lean = validate.validate_paths(lay, [tree / "submissions"], lean=True)
+    assert [f.problems for f in lean.files] == [f.problems for f in full.files]
+    for before, after in zip(full.files, lean.files, strict=True):
+        if after.kind == "application":
+            assert after.model is None and after.sha256 == before.sha256
+            assert after.data == {"状态": before.data["状态"]}
+        else:
+            assert after.model == before.model
