@@ -279,3 +279,32 @@ def test_list_nothing_matches_in_table(demo: Path, capsys: Capture) -> None:
     code, out, _ = run(capsys, "-C", str(demo), "list", "--学会", "不存在")
     assert code == 0
     assert "没有符合条件的项目" in out
+
+
+# -- the console script itself (a real process) ------------------------------------------------
+
+QIANGHUI = Path(__import__("sys").executable).with_name("qianghui")
+
+
+def script(demo: Path, *args: str, shell_tail: str = "") -> tuple[int, str, str]:
+    import subprocess
+
+    command = " ".join([str(QIANGHUI), "-C", str(demo), *args]) + shell_tail
+    done = subprocess.run(["bash", "-c", command + "; exit ${PIPESTATUS[0]}"], capture_output=True,
+                          text=True)
+    return done.returncode, done.stdout, done.stderr
+
+
+def test_console_script_exits_with_the_command_code(demo: Path) -> None:
+    code, out, err = script(demo, "validate", "submissions/2022/hbjx/application.yaml")
+    assert (code, err) == (0, "") and "0 个错误" in out
+    app = demo / "submissions/2022/hbjx/application.yaml"
+    app.write_text(app.read_text(encoding="utf-8").replace("状态: 已提交", "状态: 已提交x"),
+                   encoding="utf-8")
+    code, out, _ = script(demo, "validate", "submissions/2022/hbjx/application.yaml")
+    assert code == 1 and "application.yaml:" in out       # printed before the fast exit
+
+
+def test_reader_leaving_early_is_not_an_error(demo: Path) -> None:
+    code, out, err = script(demo, "list", shell_tail=" | true")     # gone before we write
+    assert (code, out, err) == (141, "", "")
