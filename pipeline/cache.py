@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -95,11 +96,16 @@ class Manifest:
 
 def load_pickle(source: Path) -> Any:
     """What save_pickle stored (None when absent or unreadable: a cache only saves time)."""
+    enabled = gc.isenabled()
+    gc.disable()            # thousands of new objects that all live on: no collection can help
     try:
         with source.open("rb") as handle:
             return pickle.load(handle)
     except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
         return None
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def save_pickle(target: Path, value: Any) -> None:

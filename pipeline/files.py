@@ -22,7 +22,7 @@ class FileRule:
 
 IMAGE = FileRule("图片", frozenset({"jpg", "png"}), 3 * MB)
 ATTACHMENT = FileRule("附件", frozenset({"zip", "rar", "doc", "docx", "jpg", "png"}), 100 * MB)
-_PIL_FORMATS = {"jpg": "JPEG", "png": "PNG"}
+_PIL_FORMATS = ("jpg", "png")
 _READ_WHOLE = 3 * MB              # a file this small is read once for sniffing and decoding
 _TYPE_NAMES = {"jpg": "jpg/jpeg", "png": "png", "zip": "zip", "rar": "rar", "doc": "doc",
                "docx": "docx"}
@@ -104,12 +104,18 @@ def sniff(head: bytes) -> str | None:
 
 
 def _image_opens(source: bytes | Path, kind: str) -> bool:
-    from PIL import Image, UnidentifiedImageError
+    """Pillow can read the image's structure (PNG chunks and their checksums, JPEG markers).
 
+    The format's own plugin is used directly: `Image.open` would first load every plugin."""
+    from PIL import UnidentifiedImageError
+
+    if kind == "png":
+        from PIL.PngImagePlugin import PngImageFile as reader
+    else:
+        from PIL.JpegImagePlugin import JpegImageFile as reader  # type: ignore[assignment]
     try:
-        with Image.open(io.BytesIO(source) if isinstance(source, bytes) else source,
-                        formats=[_PIL_FORMATS[kind]]) as image:
+        with reader(io.BytesIO(source) if isinstance(source, bytes) else source) as image:
             image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, IndexError, EOFError):
         return False
     return True

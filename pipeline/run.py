@@ -10,15 +10,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pipeline import layout, summaries
+from pipeline import layout
 from pipeline.cache import Manifest, input_key
 from pipeline.errors import Problem, QianghuiError
 from pipeline.layout import Layout
 from pipeline.parallel import map_chunks
-from pipeline.plan import Job, plan
 from pipeline.projects import Index, Project, build_projects
 from pipeline.validate import Config, ValidationResult, load_config, validate_paths
+
+if TYPE_CHECKING:                 # planning and documents are imported only to render
+    from pipeline.plan import Job
 
 YEAR_WIDE = (layout.SELECTION, layout.SPOT_CHECK, layout.PROGRAM)   # affect the whole year
 
@@ -55,6 +58,8 @@ def run(lay: Layout, *, societies: Iterable[tuple[int, str]] | None = None, rend
     config_broken = any(r.problems for r in config.results)
     if render and not config_broken:      # documents made from broken config would be wrong
         full_years = complete_years(lay, projects) if societies is None else set(years)
+        from pipeline.plan import plan
+
         jobs = plan(lay, projects, config, Index.of(validation), full_years)
         render_jobs(lay, jobs, result)
     write_status(lay, result, None if societies is None else set(societies))
@@ -192,7 +197,7 @@ def _previous_status(path: Path) -> dict[str, str]:
 
 def build(job: Job) -> bytes:
     """The bytes of one output: a rendered docx, or the .xlsx register."""
-    from pipeline import render
+    from pipeline import render, summaries
 
     if job.template is None:
         return render.normalize_docx(summaries.register_xlsx(job.context["rows"],
