@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -62,13 +63,25 @@ class Recent(dict[str, FileResult]):
 
 @dataclass
 class Config:
-    """The round's configuration as loaded: programs by year, registry, people."""
+    """The round's configuration as loaded: programs by year, registry, people.
+
+    The registry and the people list are read from the disk cache on first use only (a
+    command on one form never needs the 5,000 people of a national round)."""
 
     programs: dict[int, Program] = field(default_factory=dict)
-    registry: Registry | None = None
-    people: People | None = None
     results: list[FileResult] = field(default_factory=list)
     loaded: Recent = field(default_factory=lambda: Recent())   # forms already read this run
+    files: dict[str, ConfigFile] = field(default_factory=dict)   # by kind
+
+    @cached_property
+    def registry(self) -> Registry | None:
+        found = self.files.get(layout.SOCIETIES)
+        return found.model() if found else None
+
+    @cached_property
+    def people(self) -> People | None:
+        found = self.files.get(layout.PEOPLE)
+        return found.model() if found else None
 
     def person(self, person_id: str) -> Person | None:
         return self.people.by_id(person_id) if self.people else None
@@ -126,10 +139,47 @@ def problems_from_findings(doc: Document, findings: Iterable[Finding]) -> list[P
     return out
 
 
-_CONFIG_CACHE: dict[Path, tuple[tuple[int, int, int, int], FileResult]] = {}
+class ConfigFile:
+    """One config file's validation. A file valid before is known by its cached result on disk
+    (named by its content hash); the model is unpickled from there only when asked for."""
+
+    def __init__(self, lay: Layout, path: Path, kind: str, model: type[BaseModel]) -> None:
+        self.lay, self.path, self.kind, self.cls = lay, path, kind, model
+        self.store: Path | None = None
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            self.store = lay.build / ".cache" / f"{kind}-{digest[:40]}-{schema_version()}.pickle"
+        except OSError:
+            pass
+        if self.store is not None and self.store.is_file():
+            self.result = FileResult(lay.rel(path), kind, [], None, None, digest)
+            self._loaded = False
+        else:
+            self.result = self._validate()
+
+    def model(self) -> Any:
+        if not self._loaded:
+            cached = load_pickle(self.store) if self.store else None
+            if isinstance(cached, FileResult) and cached.path == self.result.path:
+                self.result.model = cached.model
+                self._loaded = True
+            else:                               # the cache vanished meanwhile: check again
+                self.result = self._validate()
+        return self.result.model
+
+    def _validate(self) -> FileResult:
+        result, _ = load_form(self.path, self.lay.rel(self.path), self.kind, self.cls)
+        if not result.problems and self.store is not None:
+            save_pickle(self.store, FileResult(result.path, result.kind, [], None, result.model,
+                                               result.sha256))
+        self._loaded = True
+        return result
 
 
-def _load_config_file(lay: Layout, path: Path, kind: str, model: type[BaseModel]) -> FileResult:
+_CONFIG_CACHE: dict[Path, tuple[tuple[int, int, int, int], ConfigFile]] = {}
+
+
+def _config_file(lay: Layout, path: Path, kind: str, model: type[BaseModel]) -> ConfigFile:
     """A config file, re-read only when it changed on disk (the watcher reloads on every save)."""
     try:
         stat = path.stat()
@@ -139,42 +189,25 @@ def _load_config_file(lay: Layout, path: Path, kind: str, model: type[BaseModel]
     cached = _CONFIG_CACHE.get(path)
     if cached is not None and cached[0] == signature and signature != (0, 0, 0, 0):
         return cached[1]
-    result = _validated_config(lay, path, kind, model)
-    _CONFIG_CACHE[path] = (signature, result)
-    return result
-
-
-def _validated_config(lay: Layout, path: Path, kind: str, model: type[BaseModel]) -> FileResult:
-    """A config file's validation, kept on disk by content hash (a registry of thousands of
-    societies is validated once, not by every command)."""
-    try:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return load_form(path, lay.rel(path), kind, model)[0]
-    store = lay.build / ".cache" / f"{kind}-{digest[:40]}-{schema_version()}.pickle"
-    cached = load_pickle(store)
-    if isinstance(cached, FileResult) and cached.path == lay.rel(path):
-        return cached
-    result, _ = load_form(path, lay.rel(path), kind, model)
-    if not result.problems:
-        save_pickle(store, FileResult(result.path, result.kind, [], None, result.model,
-                                      result.sha256))
-    return result
+    found = ConfigFile(lay, path, kind, model)
+    _CONFIG_CACHE[path] = (signature, found)
+    return found
 
 
 def load_config(lay: Layout) -> Config:
-    """Load and validate the program files, the registry and the people list."""
+    """Load and validate the program files; the registry and the people list on first use."""
     config = Config()
     for year in lay.years():
-        result = _load_config_file(lay, lay.program(year), layout.PROGRAM, Program)
-        config.results.append(result)
-        if result.model is not None:
-            config.programs[year] = result.model
-    for path, kind, model, attr in ((lay.societies, layout.SOCIETIES, Registry, "registry"),
-                                    (lay.people, layout.PEOPLE, People, "people")):
-        result = _load_config_file(lay, path, kind, model)
-        config.results.append(result)
-        setattr(config, attr, result.model)
+        program = _config_file(lay, lay.program(year), layout.PROGRAM, Program)
+        model = program.model()
+        config.results.append(program.result)
+        if model is not None:
+            config.programs[year] = model
+    for path, kind, model_class in ((lay.societies, layout.SOCIETIES, Registry),
+                                    (lay.people, layout.PEOPLE, People)):
+        found = _config_file(lay, path, kind, model_class)
+        config.files[kind] = found
+        config.results.append(found.result)
     return config
 
 

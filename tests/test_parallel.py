@@ -75,3 +75,38 @@ def test_lean_results_keep_status_and_problems(tree: Path) -> None:
             assert after.data == {"状态": before.data["状态"]}
         else:
             assert after.model == before.model
+
+
+def test_config_models_are_read_from_the_cache_on_first_use(tmp_path: Path) -> None:
+    from pipeline.layout import Layout
+
+    root = tmp_path / "tree"
+    shutil.copytree(REPO / "config", root / "config")
+    lay = Layout(root)
+    loading._CONFIG_CACHE.clear()
+    first = loading.load_config(lay)                    # validates and fills build/.cache
+    assert first.people is not None and first.registry is not None
+    stores = sorted((root / "build" / ".cache").glob("*.pickle"))
+    assert {p.name.split("-")[0] for p in stores} == {"program", "societies", "people"}
+
+    loading._CONFIG_CACHE.clear()
+    second = loading.load_config(lay)
+    files = second.files
+    assert [r.problems for r in second.results] == [[], [], []]
+    assert files["people"].result.model is None                 # not read yet
+    for store in stores:
+        store.unlink()                                         # the cache vanishes meanwhile
+    assert second.people == first.people and second.registry == first.registry
+
+
+def test_broken_config_is_reported_not_cached(tmp_path: Path) -> None:
+    from pipeline.layout import Layout
+
+    root = tmp_path / "tree"
+    shutil.copytree(REPO / "config", root / "config")
+    (root / "config/people.yaml").write_text("人员: 不是列表\n", encoding="utf-8")
+    loading._CONFIG_CACHE.clear()
+    config = loading.load_config(Layout(root))
+    assert config.people is None
+    assert [r.path for r in config.results if r.problems] == ["config/people.yaml"]
+    assert not list((root / "build" / ".cache").glob("people-*"))
