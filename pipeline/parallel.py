@@ -34,15 +34,8 @@ def map_chunks(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], minim
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
     gc.freeze()        # what the workers inherit is never scanned (nor copied) by their GC
     try:
-        with ProcessPoolExecutor(max_workers=count, mp_context=context,
-                                 initializer=_worker_gc) as pool:
+        with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
             return [result for part in pool.map(work, chunks) for result in part]
     finally:
         gc.unfreeze()
 
-
-def _worker_gc() -> None:
-    """A worker builds many short-lived objects per file and keeps few: collect less often."""
-    import gc
-
-    gc.set_threshold(20_000, 20, 20)
