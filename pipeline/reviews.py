@@ -55,6 +55,7 @@ def validate_selection(lay: Layout, path: Path, kind: FileKind, config: Config,
                        today: date) -> FileResult:
     """selection.yaml: within the quota and amount, no duplicates, eligible applicants only."""
     result, _ = load_form(path, lay.rel(path), layout.SELECTION, Selection)
+    config.loaded[result.path] = result              # the spot check reads it next
     selection = result.model
     if not isinstance(selection, Selection) or kind.year is None:
         return result

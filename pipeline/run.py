@@ -154,22 +154,21 @@ def write_status(lay: Layout, result: RunResult, requested: set[tuple[int, str]]
     A partial run merges into the existing file and drops requested projects that are gone;
     entries are kept serialised in memory, so a save re-encodes only its own projects."""
     path = lay.build / "status.json"
-    entries: dict[str, str] = {}
-    previous: dict[str, str] = {}
-    if requested is not None:
-        previous = _previous_status(path)
-        entries = dict(previous)
-        for year, society in requested:
-            entries.pop(f"{year}/{society}", None)
     problems = problems_by_project(result.validation)
+    entries: dict[str, str] = {}
     for p in result.projects:
         key = f"{p.year}/{p.society}"
         entries[key] = f"  {json.dumps(key, ensure_ascii=False)}: " + json.dumps({
             "学会": p.society, "学会名称": p.society_name, "年度": p.year, "状态": p.status,
             "错误": [pr.format() for pr in problems.get((p.year, p.society), [])],
             "文档": p.documents}, ensure_ascii=False)
-    if requested is not None and entries == previous and path.exists():
-        return                               # a save that changed nothing anyone reads here
+    if requested is not None:
+        previous = _previous_status(path)
+        gone = {f"{year}/{society}" for year, society in requested} - entries.keys()
+        if (path.exists() and not gone & previous.keys()
+                and all(previous.get(key) == line for key, line in entries.items())):
+            return                           # a save that changed nothing anyone reads here
+        entries = {**{k: v for k, v in previous.items() if k not in gone}, **entries}
     body = ",\n".join([entries[k] for k in sorted(entries)])
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
