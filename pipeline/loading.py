@@ -7,7 +7,7 @@ read a single file.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -21,7 +21,15 @@ from pipeline.errors import Finding, Problem, QianghuiError
 from pipeline.layout import Layout
 from pipeline.yamlio import Document, YamlError, load_file
 from schemas.program import Program
-from schemas.registry import People, Person, Registry
+from schemas.registry import (
+    PackedPeople,
+    PackedRegistry,
+    People,
+    Person,
+    PersonLookup,
+    Registry,
+    SocietyLookup,
+)
 
 _INCOMPLETE = {"missing", "too_short", "string_too_short"}
 
@@ -65,8 +73,9 @@ class Recent(dict[str, FileResult]):
 class Config:
     """The round's configuration as loaded: programs by year, registry, people.
 
-    The registry and the people list are read from the disk cache on first use only (a
-    command on one form never needs the 5,000 people of a national round)."""
+    The registry and the people list are read from the disk cache on first use only, in the
+    packed form that unpickles an entry when it is looked up (a command on one form never
+    needs the 5,000 people of a national round)."""
 
     programs: dict[int, Program] = field(default_factory=dict)
     results: list[FileResult] = field(default_factory=list)
@@ -74,12 +83,12 @@ class Config:
     files: dict[str, ConfigFile] = field(default_factory=dict)   # by kind
 
     @cached_property
-    def registry(self) -> Registry | None:
+    def registry(self) -> SocietyLookup | None:
         found = self.files.get(layout.SOCIETIES)
         return found.model() if found else None
 
     @cached_property
-    def people(self) -> People | None:
+    def people(self) -> PersonLookup | None:
         found = self.files.get(layout.PEOPLE)
         return found.model() if found else None
 
@@ -170,12 +179,15 @@ class ConfigFile:
     def _validate(self) -> FileResult:
         result, _ = load_form(self.path, self.lay.rel(self.path), self.kind, self.cls)
         if not result.problems and self.store is not None:
-            save_pickle(self.store, FileResult(result.path, result.kind, [], None, result.model,
+            packed = _PACKED[self.kind](result.model) if self.kind in _PACKED else result.model
+            save_pickle(self.store, FileResult(result.path, result.kind, [], None, packed,
                                                result.sha256))
         self._loaded = True
         return result
 
 
+_PACKED: dict[str, Callable[[Any], Any]] = {layout.SOCIETIES: PackedRegistry,
+                                              layout.PEOPLE: PackedPeople}
 _CONFIG_CACHE: dict[Path, tuple[tuple[int, int, int, int], ConfigFile]] = {}
 
 

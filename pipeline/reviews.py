@@ -45,7 +45,7 @@ def check_admin(config: Config, person_id: str, loc: tuple[str | int, ...]) -> l
     """The person named is an enabled 管理员 in config/people.yaml."""
     if config.people is None:
         return []
-    person = next((p for p in config.people.people if p.id == person_id), None)
+    person = config.people.by_id(person_id)
     if person is None or person.role != "管理员" or not person.enabled:
         return [Finding(loc, "not-admin", f"「{person_id}」不是已启用的管理员（config/people.yaml）")]
     return []

@@ -9,7 +9,7 @@ from pipeline.errors import Finding, Loc
 from schemas.application import Application
 from schemas.completion import Completion
 from schemas.program import Program
-from schemas.registry import Registry, Society
+from schemas.registry import Society, SocietyLookup
 
 
 def yuan(amount: Decimal) -> str:
@@ -19,7 +19,7 @@ def yuan(amount: Decimal) -> str:
 
 
 def check_identity(year: object, society: object, *, folder_year: int, folder_society: str,
-                   registry: Registry | None) -> list[Finding]:
+                   registry: SocietyLookup | None) -> list[Finding]:
     """年度 and 学会 agree with the folder the file sits in, and the society is registered."""
     found: list[Finding] = []
     if year is not None and str(year) != str(folder_year):
@@ -34,7 +34,7 @@ def check_identity(year: object, society: object, *, folder_year: int, folder_so
     return found
 
 
-def check_application(app: Application, program: Program | None, registry: Registry | None,
+def check_application(app: Application, program: Program | None, registry: SocietyLookup | None,
                       today: date) -> list[Finding]:
     """Every rule a submitted application must satisfy on its own and against the config."""
     found = check_budget(app)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import pickle
 from functools import cached_property
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Generic, Literal, Protocol, TypeVar
 
 from pydantic import BeforeValidator, WithJsonSchema, model_validator
 from pydantic_core import PydanticCustomError
 
 from schemas.types import Email, Form, Identifier, ShortText, Year, YesNo, field
 
+T = TypeVar("T")
 Inspection = Literal["合格", "基本合格", "不合格", "未参检"]
 Role = Literal["学会用户", "管理员", "专家", "维护者"]
 
@@ -79,4 +81,101 @@ class People(Form):
 
     @cached_property
     def _by_id(self) -> dict[str, Person]:
-        return {p.id: p for p in self.people}
+        return {p.id: p for p in reversed(self.people)}      # the first of a repeated id
+
+
+# -- the config cache's form of the two long lists ------------------------------------------------
+#
+# A national round's registry and people list hold thousands of entries; a command on one form
+# looks up a handful. The disk cache keeps each entry pickled on its own, so loading the cache
+# costs a dictionary of bytes and a lookup unpickles one entry. Both forms answer the same
+# questions as the models (SocietyLookup, PersonLookup); the whole list is built on demand.
+
+
+class SocietyLookup(Protocol):
+    def get(self, society_id: str) -> Society | None: ...
+
+
+class PersonLookup(Protocol):
+    @property
+    def people(self) -> list[Person]: ...
+
+    def by_email(self, email: str) -> Person | None: ...
+
+    def by_id(self, person_id: str) -> Person | None: ...
+
+
+class _Packed(Generic[T]):
+    """Entries pickled one by one, in order; a key names its first entry."""
+
+    def __init__(self, entries: list[tuple[str, T]]) -> None:
+        self.__setstate__([(key, pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+                           for key, value in entries])
+
+    def get(self, key: str) -> T | None:
+        position = self.index.get(key)
+        return None if position is None else self.at(position)
+
+    def at(self, position: int) -> T:
+        if position not in self._done:
+            self._done[position] = pickle.loads(self.entries[position][1])
+        return self._done[position]
+
+    def all(self) -> list[T]:
+        return [self.at(position) for position in range(len(self.entries))]
+
+    def __getstate__(self) -> list[tuple[str, bytes]]:
+        return self.entries
+
+    def __setstate__(self, entries: list[tuple[str, bytes]]) -> None:
+        self.entries = entries
+        self._done: dict[int, T] = {}
+        self.index: dict[str, int] = {}
+        for position, (key, _) in enumerate(entries):
+            self.index.setdefault(key, position)
+
+
+class PackedRegistry:
+    """The registry as the config cache keeps it (see above)."""
+
+    def __init__(self, registry: Registry) -> None:
+        self._packed = _Packed([(s.id, s) for s in registry.societies])
+
+    def get(self, society_id: str) -> Society | None:
+        return self._packed.get(society_id)
+
+    @cached_property
+    def societies(self) -> list[Society]:
+        return self._packed.all()
+
+    def __getstate__(self) -> _Packed[Society]:
+        return self._packed
+
+    def __setstate__(self, packed: _Packed[Society]) -> None:
+        self._packed = packed
+
+
+class PackedPeople:
+    """The people list as the config cache keeps it (see above)."""
+
+    def __init__(self, people: People) -> None:
+        self._packed = _Packed([(p.id, p) for p in people.people])
+        self._emails = {email.lower(): position for position, p in reversed(list(enumerate(
+            people.people))) for email in p.emails}            # the first person with an e-mail
+
+    def by_id(self, person_id: str) -> Person | None:
+        return self._packed.get(person_id)
+
+    def by_email(self, email: str) -> Person | None:
+        position = self._emails.get(email.strip().lower())
+        return None if position is None else self._packed.at(position)
+
+    @cached_property
+    def people(self) -> list[Person]:
+        return self._packed.all()
+
+    def __getstate__(self) -> tuple[_Packed[Person], dict[str, int]]:
+        return self._packed, self._emails
+
+    def __setstate__(self, state: tuple[_Packed[Person], dict[str, int]]) -> None:
+        self._packed, self._emails = state

@@ -4,6 +4,7 @@ forms read must change nothing a user sees — the same problems, statuses and d
 from __future__ import annotations
 
 import json
+import pickle
 import shutil
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 from pipeline import loading, parallel, validate
 from pipeline.cli import main
 from pipeline.loading import FileResult, Recent
+from schemas.registry import PackedPeople, PackedRegistry, People, Registry
 
 REPO = Path(__file__).resolve().parent.parent
 REPORT = "submissions/2022/hbjx/completion.yaml"
@@ -94,9 +96,34 @@ def test_config_models_are_read_from_the_cache_on_first_use(tmp_path: Path) -> N
     files = second.files
     assert [r.problems for r in second.results] == [[], [], []]
     assert files["people"].result.model is None                 # not read yet
+    people, registry = second.people, second.registry           # read now, packed
+    assert isinstance(people, PackedPeople) and isinstance(registry, PackedRegistry)
+    assert isinstance(first.people, People) and isinstance(first.registry, Registry)
+    assert people.people == first.people.people and registry.societies == first.registry.societies
+    for person in first.people.people:
+        assert people.by_id(person.id) == first.people.by_id(person.id)
+        for email in person.emails:
+            assert people.by_email(email.upper()) == first.people.by_email(email)
+    for society in first.registry.societies:
+        assert registry.get(society.id) == society
+    assert people.by_id("nobody") is None and registry.get("nobody") is None
+
+    loading._CONFIG_CACHE.clear()
     for store in stores:
         store.unlink()                                         # the cache vanishes meanwhile
-    assert second.people == first.people and second.registry == first.registry
+    third = loading.load_config(lay)
+    assert third.people is not None and third.people.by_id(first.people.people[0].id)
+
+
+def test_packed_lists_keep_the_first_of_a_repeated_key() -> None:
+    people = People.model_validate({"人员": [
+        {"id": "a", "姓名": "甲", "角色": "管理员", "邮箱": ["x@example.org"]},
+        {"id": "a", "姓名": "乙", "角色": "专家", "邮箱": ["X@example.org", "y@example.org"]}]})
+    packed = pickle.loads(pickle.dumps(PackedPeople(people)))
+    for lookup in (people, packed):
+        assert lookup.by_id("a").name == "甲"
+        assert lookup.by_email("x@example.org").name == "甲"
+        assert lookup.by_email("y@example.org").name == "乙"
 
 
 def test_broken_config_is_reported_not_cached(tmp_path: Path) -> None:
