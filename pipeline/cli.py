@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from pipeline.arguments import ChineseParser
 from pipeline.errors import QianghuiError, UsageError
 from pipeline.layout import Layout, find_root
 
@@ -129,8 +130,9 @@ def _project_args(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="qianghui", description="党建强会计划申报系统")
-    parser.add_argument("-C", "--root", type=Path, help="仓库根目录（默认：从当前目录向上查找）")
+    parser = ChineseParser(prog="qianghui", description="党建强会计划申报系统")
+    parser.add_argument("-C", "--root", type=Path, metavar="<目录>",
+                        help="仓库根目录（默认：从当前目录向上查找）")
     parser.add_argument("--debug", action="store_true", help="出现内部错误时显示完整的调用栈")
     sub = parser.add_subparsers(dest="command", required=True, metavar="命令")
 
@@ -178,7 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
     verdict = p.add_mutually_exclusive_group(required=True)
     verdict.add_argument("--驳回", dest="outcome", action="store_const", const="驳回")
     verdict.add_argument("--通过", dest="outcome", action="store_const", const="通过")
-    p.add_argument("-m", dest="message", required=True, help="审核意见")
+    p.add_argument("-m", dest="message", metavar="<意见>", required=True, help="审核意见")
     p.add_argument("--结题", dest="report", action="store_true", help="审核结题报告")
     p.set_defaults(handler=_review)
 

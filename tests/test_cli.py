@@ -308,3 +308,27 @@ def test_console_script_exits_with_the_command_code(demo: Path) -> None:
 def test_reader_leaving_early_is_not_an_error(demo: Path) -> None:
     code, out, err = script(demo, "list", shell_tail=" | true")     # gone before we write
     assert (code, out, err) == (141, "", "")
+
+
+@pytest.mark.parametrize("argv, said", [
+    ([], "请给出命令，如 qianghui validate"),
+    (["nonsense"], "没有命令「nonsense」；可用的命令：'validate'"),
+    (["validate", "--format", "xml"], "参数 --format 不能是「xml」，可选：'text', 'json'"),
+    (["show", "hbjx", "--年度", "abc"], "参数 --年度 需要整数，「abc」不是"),
+    (["show"], "缺少参数：学会"),
+    (["validate", "--bogus"], "不认识的参数：--bogus"),
+    (["rank", "--年度"], "参数 --年度 后面需要一个值"),
+])
+def test_command_line_mistakes_are_explained_in_chinese(argv: list[str], said: str,
+                                                        capsys: Capture) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("用法：qianghui") and said in err
+    assert "usage" not in err and "error" not in err
+
+
+def test_help_is_in_chinese(capsys: Capture) -> None:
+    assert main(["validate", "-h"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("用法：qianghui validate") and "显示本帮助并退出" in out
+    assert "options" not in out and "positional" not in out
