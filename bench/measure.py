@@ -61,6 +61,7 @@ class Bench:
         theirs = runs([self.cj, "--schemafile", SCHEMA, *self.apps], root, self.repeat)
         listing = root.parent / f"{root.name}-applications.txt"
         listing.write_text("\n".join(str(root / a) for a in self.apps), encoding="utf-8")
+        probe(root, "floor", str(listing))                 # warm-up, like every command's
         floors = [probe(root, "floor", str(listing)) for _ in range(self.repeat)]
         loop = median([f[0]["seconds"] for f in floors])
         note = (f"`qianghui validate <{n} application paths>` checks {checked.group(1) if checked else '?'}"
@@ -118,6 +119,7 @@ class Bench:
         root = self.t.main.root
         say(f"check-history over {self.t.main.commits} commits vs one git log --name-status")
         ours = runs([self.qh, "check-history"], root, self.repeat)
+        git_log(root)                                   # warm-up, like every command's
         theirs = [git_log(root) for _ in range(self.repeat)]
         commits = theirs[-1][1]
         return Row(f"`qianghui check-history` over {commits:,} commits · vs one git log, parsed",
