@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import stat
+import struct
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -116,6 +117,7 @@ def _image_opens(source: bytes | Path, kind: str) -> bool:
     try:
         with reader(io.BytesIO(source) if isinstance(source, bytes) else source) as image:
             image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, IndexError, EOFError):
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, IndexError, EOFError,
+            TypeError, struct.error):          # what Image.open turns into "not an image"
         return False
     return True
