@@ -49,17 +49,18 @@ class ChineseParser(argparse.ArgumentParser):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", _Formatter)
+        add_help = kwargs.pop("add_help", True)     # our own -h, with a Chinese help text
+        kwargs["add_help"] = False
         super().__init__(*args, **kwargs)
         self._positionals.title = "参数"
         self._optionals.title = "选项"
-        for action in self._actions:
-            if isinstance(action, argparse._HelpAction):
-                action.help = "显示本帮助并退出"
+        if add_help:
+            self.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
 
     def add_argument(self, *names: Any, **kwargs: Any) -> argparse.Action:
         """An option taking a value shows it as <名称> (argparse would print the English dest)."""
         if (names and str(names[-1]).startswith("--") and "metavar" not in kwargs
-                and kwargs.get("action", "store") == "store"):
+                and "choices" not in kwargs and kwargs.get("action", "store") == "store"):
             kwargs["metavar"] = f"<{str(names[-1]).lstrip('-')}>"
         return super().add_argument(*names, **kwargs)
 
