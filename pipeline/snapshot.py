@@ -98,11 +98,7 @@ class Tree:
         for change in changes:
             parts = change.path.split("/")
             if len(parts) > 3 and parts[0] in ("submissions", "reviews"):
-                year, society = parts[1], parts[2]
-                for path in (f"submissions/{year}/{society}/application.yaml",
-                             f"submissions/{year}/{society}/completion.yaml",
-                             f"reviews/{year}/{society}/decision.yaml",
-                             f"reviews/{year}/selection.yaml", f"config/program-{year}.yaml"):
+                for path in status_paths(parts[1], parts[2]):
                     blob = self.blobs.get(path)
                     if blob:
                         wanted.append(blob)
@@ -130,10 +126,10 @@ class Tree:
         return status.derive(self.facts(year, society, app)).status
 
     def facts(self, year: int, society: str, app: dict[str, Any]) -> status.Facts:
-        base, reviews = f"submissions/{year}/{society}", f"reviews/{year}/{society}"
-        decision = self.model(f"{reviews}/decision.yaml", Decision)
-        selection = self.model(f"reviews/{year}/selection.yaml", Selection)
-        report = self.head(f"{base}/completion.yaml")
+        app_path, report_path, decision_path, selection_path, _ = status_paths(year, society)
+        decision = self.model(decision_path, Decision)
+        selection = self.model(selection_path, Selection)
+        report = self.head(report_path)
         program = self.program(year)
         funded = {e.society for e in selection.funded} if selection and selection.approval else set()
 
@@ -142,11 +138,11 @@ class Tree:
 
         return status.Facts(
             form_state=str(app.get("状态") or status.DRAFT),
-            sha256=self.sha256(f"{base}/application.yaml"),
+            sha256=self.sha256(app_path),
             review=verdict(decision.application if decision else None),
             selected=society in funded, round_closed=bool(program and program.closed),
             report_state=str(report.get("状态") or status.DRAFT) if isinstance(report, dict) else None,
-            report_sha256=self.sha256(f"{base}/completion.yaml"),
+            report_sha256=self.sha256(report_path),
             report_review=verdict(decision.completion if decision else None))
 
     def verdict(self, year: int, society: str, stage: str) -> Any:
@@ -167,6 +163,14 @@ class Tree:
             self.blobs.pop(change.path, None)
         else:
             self.blobs[change.path] = change.new_blob
+
+
+def status_paths(year: int | str, society: str) -> tuple[str, ...]:
+    """The files `Tree.facts` reads to decide a project's status."""
+    return (f"submissions/{year}/{society}/application.yaml",
+            f"submissions/{year}/{society}/completion.yaml",
+            f"reviews/{year}/{society}/decision.yaml", f"reviews/{year}/selection.yaml",
+            f"config/program-{year}.yaml")
 
 
 def references(form: Any, keys: tuple[str, ...]) -> set[str]:

@@ -114,9 +114,11 @@ class Vcs:
         parts = max(1, min(workers, len(shas) // CHUNK_MIN))
         size = -(-len(shas) // parts)
         with tempfile.TemporaryDirectory(prefix="qianghui-log-") as tmp:
-            readers = [_DiffTree(command, self.root, shas[i:i + size], Path(tmp) / str(i), i == 0)
-                       for i in range(0, len(shas), size)]
+            readers: list[_DiffTree] = []
             try:
+                for i in range(0, len(shas), size):
+                    readers.append(_DiffTree(command, self.root, shas[i:i + size],
+                                             Path(tmp) / str(i), i == 0))
                 for reader in readers:
                     for record in reader.records():
                         commit = parse_record(record)
