@@ -92,6 +92,10 @@ class Config:
         found = self.files.get(layout.PEOPLE)
         return found.model() if found else None
 
+    def preload(self) -> None:
+        """Read the registry and people list now (before worker processes fork and inherit)."""
+        _ = self.registry, self.people
+
     def person(self, person_id: str) -> Person | None:
         return self.people.by_id(person_id) if self.people else None
 
@@ -172,8 +176,8 @@ class ConfigFile:
             if isinstance(cached, FileResult) and cached.path == self.result.path:
                 self.result.model = cached.model
                 self._loaded = True
-            else:                               # the cache vanished meanwhile: check again
-                self.result = self._validate()
+            else:                   # the cache vanished meanwhile: check again, in place,
+                vars(self.result).update(vars(self._validate()))   # as results hold it
         return self.result.model
 
     def _validate(self) -> FileResult:

@@ -38,4 +38,3 @@ def map_chunks(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], minim
             return [result for part in pool.map(work, chunks) for result in part]
     finally:
         gc.unfreeze()
-

@@ -125,7 +125,7 @@ def validate_paths(lay: Layout, paths: Iterable[Path] | None = None, *,
             seen.add(rel)
             todo.append(path)
     if len(todo) >= POOL_MIN:
-        config.registry, config.people       # noqa: B018 - loaded once, before the workers fork
+        config.preload()
     global _SHARED
     _SHARED = (lay, config, today, lean)
     return ValidationResult(results + map_chunks(_validate_chunk, todo, POOL_MIN))
