@@ -101,7 +101,7 @@ def load_pickle(source: Path) -> Any:
     try:
         with source.open("rb") as handle:
             return pickle.load(handle)
-    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
+    except Exception:       # noqa: BLE001 - unreadable, truncated, foreign or stale: recompute
         return None
     finally:
         if enabled:

@@ -137,3 +137,18 @@ def test_broken_config_is_reported_not_cached(tmp_path: Path) -> None:
     assert config.people is None
     assert [r.path for r in config.results if r.problems] == ["config/people.yaml"]
     assert not list((root / "build" / ".cache").glob("people-*"))
+
+
+@pytest.mark.parametrize("garbage", [b"\x80\x81", b"", b"\x80\x05K\x01.", b"not a pickle"])
+def test_a_damaged_cache_file_is_only_slower(tmp_path: Path, garbage: bytes,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    root = tmp_path / "tree"
+    for name in ("config", "submissions", "reviews"):
+        shutil.copytree(REPO / name, root / name)
+    assert main(["-C", str(root), "validate"]) == 0
+    expected = capsys.readouterr().out
+    for store in (root / "build" / ".cache").glob("*.pickle"):
+        store.write_bytes(garbage)
+    loading._CONFIG_CACHE.clear()
+    assert main(["-C", str(root), "validate"]) == 0
+    assert capsys.readouterr().out == expected
