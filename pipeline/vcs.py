@@ -82,7 +82,7 @@ class Vcs:
         except OSError as e:
             raise QianghuiError(f"无法运行 git：{e.strerror}（请先安装 git）") from e
         if done.returncode != 0:
-            raise QianghuiError(f"git {args[0]} 失败：{_last_line(done.stderr)}")
+            raise QianghuiError(f"git {args[0]} 失败：{_git_message(done.stderr)}")
         return done.stdout.decode("utf-8", "replace")
 
     def resolve(self, rev: str) -> str | None:
@@ -130,7 +130,12 @@ class Vcs:
 
     def tip(self, revs: Sequence[str]) -> str:
         """The newest commit a range names (`A..B` → B; `X ^Y` → X)."""
-        for line in self.run("rev-parse", *revs).splitlines():
+        try:
+            out = self.run("rev-parse", *revs)
+        except QianghuiError as e:
+            raise QianghuiError(f"提交范围「{' '.join(revs)}」无效，本仓库中没有这些版本"
+                                f"（{e.message.partition('：')[2]}）") from e
+        for line in out.splitlines():
             if line and not line.startswith("^"):
                 return line.strip()
         raise QianghuiError(f"提交范围「{' '.join(revs)}」中没有提交")
@@ -220,7 +225,7 @@ class _DiffTree:
             yield from _split_records(iter(lambda: stream.read1(1 << 16), b""))  # type: ignore[attr-defined]
         self.proc.wait()
         if self.proc.returncode != 0:
-            message = _last_line(self.err_path.read_bytes())
+            message = _git_message(self.err_path.read_bytes())
             raise QianghuiError(f"git diff-tree 失败：{message}")
         if self.proc.stdout is None:
             with open(self.out_path, "rb") as handle:
@@ -335,8 +340,14 @@ def _unquote(path: str) -> str:
     return path
 
 
-def _last_line(stderr: bytes) -> str:
-    lines = stderr.decode("utf-8", "replace").strip().splitlines()
+def _git_message(stderr: bytes) -> str:
+    """What git said went wrong: its fatal/error line (hints and usage lines are not the
+    reason), else its last line."""
+    lines = [line.strip() for line in stderr.decode("utf-8", "replace").splitlines() if line.strip()]
+    for line in lines:
+        for prefix in ("fatal: ", "error: "):
+            if line.startswith(prefix):
+                return line.removeprefix(prefix)
     return lines[-1] if lines else "未知错误"
 
 
