@@ -9,7 +9,7 @@ from typing import TextIO
 
 from pipeline import report
 from pipeline.errors import QianghuiError, UsageError
-from pipeline.layout import Layout
+from pipeline.layout import Layout, in_order
 from pipeline.projects import COLUMNS, Project
 from pipeline.rules import yuan
 from pipeline.run import affected, evaluate, project_files, run
@@ -25,7 +25,7 @@ def validate(lay: Layout, paths: list[Path], fmt: str, out: TextIO,
     targets = collect_targets(lay, paths) if paths else None
     if targets is not None:
         related = affected(lay, targets) or set()
-        targets = sorted({*targets, *project_files(lay, related)})
+        targets = in_order({*targets, *project_files(lay, related)})
     result, _, _ = evaluate(lay, targets, today=today, lean=True)
     print(report.PROBLEM_FORMATS[fmt](result.problems, result.summary()), file=out)
     return 0 if result.ok else 1

@@ -84,7 +84,7 @@ def project_files(lay: Layout, societies: Iterable[tuple[int, str]]) -> list[Pat
         years.add(year)
     for year in years:
         paths.update(lay.year_forms(year))
-    return sorted(paths)
+    return layout.in_order(paths)
 
 
 def complete_years(lay: Layout, projects: list[Project]) -> set[int]:
