@@ -152,3 +152,17 @@ def test_a_damaged_cache_file_is_only_slower(tmp_path: Path, garbage: bytes,
     loading._CONFIG_CACHE.clear()
     assert main(["-C", str(root), "validate"]) == 0
     assert capsys.readouterr().out == expected
+
+
+def test_paths_in_order_sort_as_pathlib_does(tree: Path) -> None:
+    """in_order (sorting by parts) gives sorted()'s order, including names that share a prefix
+    with a folder (`panel` / `panel-x` / `panel.yaml`) where plain string order would differ."""
+    from pipeline.layout import Layout, in_order
+
+    lay = Layout(tree)
+    found = [p for y, s in [(2022, "hbjx"), (2022, "hbyx")] for p in lay.own_forms(y, s)]
+    found += [tree / "reviews/2022/hbjx/panel-x", tree / "reviews/2022/hbjx/panel.yaml",
+              tree / "reviews/2022/hbjx/panel/a.yaml", Path("relative/b"), Path("relative/a/z")]
+    assert len(found) > 8
+    assert in_order(reversed(found)) == sorted(found)
+    assert in_order(found) != sorted(found, key=str)     # the case a string key would get wrong
