@@ -1,4 +1,6 @@
-"""Measure every row of issue #6 against its baseline, in the same run, medians of `repeat`.
+"""Measure every row of issue #6 against its baseline, in the same run, medians of `repeat`
+(at least SHORT for the rows of a second or less). A row's two sides run alternately, so a
+shared machine's drifting load falls on both.
 
 Three trees are generated: the round of N societies with its git history, a render tree of
 min(N, 500) societies (rendering all N would take minutes per repeat), and a 10-society tree
@@ -18,9 +20,10 @@ from pathlib import Path
 
 from bench.generate import TAG, Generated, generate, git_env
 from bench.report import AT_MOST, FASTER, Row
-from bench.timing import Run, median, median_run, peak, probe, runs, timed, tool
+from bench.timing import Run, interleaved, median, median_run, peak, probe, runs, timed, tool
 
 RENDER_LIMIT = 500
+SHORT = 11          # runs of each side for rows of about a second or less: cheap, and noisier
 SCHEMA = "schemas/json/application.schema.json"
 
 
@@ -56,13 +59,13 @@ class Bench:
     def validate_all(self) -> list[Row]:
         root, n = self.t.main.root, len(self.apps)
         say(f"validate {n} applications: qianghui, check-jsonschema, floor")
-        ours = runs([self.qh, "validate", *self.apps], root, self.repeat)
-        checked = re.search(r"(\d+) 个文件", ours[-1].output)
-        theirs = runs([self.cj, "--schemafile", SCHEMA, *self.apps], root, self.repeat)
         listing = root.parent / f"{root.name}-applications.txt"
         listing.write_text("\n".join(str(root / a) for a in self.apps), encoding="utf-8")
-        probe(root, "floor", str(listing))                 # warm-up, like every command's
-        floors = [probe(root, "floor", str(listing)) for _ in range(self.repeat)]
+        ours, theirs, floors = interleaved([
+            lambda: timed([self.qh, "validate", *self.apps], root),
+            lambda: timed([self.cj, "--schemafile", SCHEMA, *self.apps], root),
+            lambda: probe(root, "floor", str(listing))], self.repeat)
+        checked = re.search(r"(\d+) 个文件", ours[-1].output)
         loop = median([f[0]["seconds"] for f in floors])
         note = (f"`qianghui validate <{n} application paths>` checks {checked.group(1) if checked else '?'}"
                 " files: the applications, config, and each project's review files")
@@ -118,24 +121,26 @@ class Bench:
     def history(self) -> Row:
         root = self.t.main.root
         say(f"check-history over {self.t.main.commits} commits vs one git log --name-status")
-        ours = runs([self.qh, "check-history"], root, self.repeat)
-        git_log(root)                                   # warm-up, like every command's
-        theirs = [git_log(root) for _ in range(self.repeat)]
+        ours, theirs = interleaved([lambda: timed([self.qh, "check-history"], root),
+                                    lambda: git_log(root)], max(self.repeat, SHORT))
         commits = theirs[-1][1]
         return Row(f"`qianghui check-history` over {commits:,} commits · vs one git log, parsed",
                    median_run(ours), median([t[0] for t in theirs]), AT_MOST, 1.5,
-                   [f"range {TAG}..HEAD ({commits} commits, {theirs[-1][2]:,} file changes)"],
+                   [f"range {TAG}..HEAD ({commits} commits, {theirs[-1][2]:,} file changes); "
+                    f"medians of {len(ours)} alternating runs"],
                    peak(ours), error=expect_ok(ours, "qianghui check-history"))
 
     def single(self) -> Row:
         root, sample = self.t.main.root, self.t.main.sample
         target = f"submissions/2022/{sample}/application.yaml"
         say("qianghui validate one file vs check-jsonschema one file")
-        ours = runs([self.qh, "validate", target], root, self.repeat)
-        theirs = runs([self.cj, "--schemafile", SCHEMA, target], root, self.repeat)
+        ours, theirs = interleaved([lambda: timed([self.qh, "validate", target], root),
+                                    lambda: timed([self.cj, "--schemafile", SCHEMA, target], root)],
+                                   max(self.repeat, SHORT))
         return Row(f"`qianghui validate` one file (whole process, {self.t.main.n:,}-society registry)"
                    " · vs check-jsonschema one file", median_run(ours), median_run(theirs), AT_MOST,
-                   1.0, [f"file: {target}"], peak(ours), peak(theirs),
+                   1.0, [f"file: {target}; medians of {len(ours)} alternating runs"], peak(ours),
+                   peak(theirs),
                    expect_ok(ours, "qianghui validate") or expect_ok(theirs, "check-jsonschema"))
 
     def rows(self) -> list[Row]:

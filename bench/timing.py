@@ -8,7 +8,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -63,6 +63,19 @@ def runs(cmd: Sequence[str], cwd: Path, repeat: int) -> list[Run]:
     own caches in the state every later run finds them: steady state is what is compared)."""
     timed(cmd, cwd)
     return [timed(cmd, cwd) for _ in range(repeat)]
+
+
+def interleaved(makers: Sequence[Callable[[], Any]], repeat: int) -> list[list[Any]]:
+    """Each maker run once untimed, then `repeat` rounds of one run of each, alternating: on a
+    shared machine the load drifts over seconds, and alternating lets the rows' sides share it
+    instead of one side meeting a busy minute alone. One list of results per maker."""
+    for make in makers:
+        make()
+    found: list[list[Any]] = [[] for _ in makers]
+    for _ in range(repeat):
+        for results, make in zip(found, makers, strict=True):
+            results.append(make())
+    return found
 
 
 def median(values: Sequence[float]) -> float:
