@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from bench.generate import REPO
-from bench.measure import Bench, make_trees, say
+from bench.measure import SHORT, Bench, make_trees, say
 from bench.report import mb, notes, table, write_json
 
 
@@ -69,7 +69,9 @@ def bench(workdir: Path, args: argparse.Namespace) -> int:
     main = trees.main
     print(f"\n{args.n:,} societies, {main.files:,} files ({main.bytes / 1e6:.1f} MB), "
           f"{main.commits:,} commits ({main.in_setup:,} applications came with the setup commit); "
-          f"medians of {args.repeat}; {os.cpu_count()} cores; engine {engine_version()}\n")
+          f"medians of {args.repeat} (rows of a second or less: {max(args.repeat, SHORT)}; the validate and "
+          f"history rows alternate their two sides); {os.cpu_count()} cores; "
+          f"engine {engine_version()}, byte-compiled\n")
     print(table(rows))
     print(f"\npeak memory: largest of our processes {mb(largest.peak_kb)} ({largest.what.split(' · ')[0]}); "
           f"this benchmark process {mb(own)} (holds the generated round)")
