@@ -69,8 +69,8 @@ def bench(workdir: Path, args: argparse.Namespace) -> int:
     main = trees.main
     print(f"\n{args.n:,} societies, {main.files:,} files ({main.bytes / 1e6:.1f} MB), "
           f"{main.commits:,} commits ({main.in_setup:,} applications came with the setup commit); "
-          f"medians of {args.repeat} (rows of a second or less: {max(args.repeat, SHORT)}; the validate and "
-          f"history rows alternate their two sides); {os.cpu_count()} cores; "
+          f"medians of {args.repeat} (rows of a second or less: {max(args.repeat, SHORT)}; all rows but "
+          f"render alternate their two sides); {os.cpu_count()} cores; "
           f"engine {engine_version()}, byte-compiled\n")
     print(table(rows))
     print(f"\npeak memory: largest of our processes {mb(largest.peak_kb)} ({largest.what.split(' · ')[0]}); "

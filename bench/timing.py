@@ -65,11 +65,13 @@ def runs(cmd: Sequence[str], cwd: Path, repeat: int) -> list[Run]:
     return [timed(cmd, cwd) for _ in range(repeat)]
 
 
-def interleaved(makers: Sequence[Callable[[], Any]], repeat: int) -> list[list[Any]]:
-    """Each maker run once untimed, then `repeat` rounds of one run of each, alternating: on a
-    shared machine the load drifts over seconds, and alternating lets the rows' sides share it
-    instead of one side meeting a busy minute alone. One list of results per maker."""
-    for make in makers:
+def interleaved(makers: Sequence[Callable[[], Any]], repeat: int, *,
+                warm_up: bool = True) -> list[list[Any]]:
+    """Each maker run once untimed (unless it warms itself up), then `repeat` rounds of one run
+    of each, alternating: on a shared machine the load drifts over seconds, and alternating lets
+    a row's sides share it instead of one side meeting a busy minute alone. One list of results
+    per maker."""
+    for make in makers if warm_up else ():
         make()
     found: list[list[Any]] = [[] for _ in makers]
     for _ in range(repeat):
