@@ -4,44 +4,50 @@ PY      ?= python3
 VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
+READY   := $(VENV)/.compiled
 QH      := $(BIN)/qianghui
 
 .PHONY: all validate render list schema test lint bench watch clean
 
-all: $(STAMP)  ## the main job: validate, derive status, render the demo round, print a summary
+all: $(READY)  ## the main job: validate, derive status, render the demo round, print a summary
 	$(QH) run
 
-validate: $(STAMP)
+validate: $(READY)
 	$(QH) validate
 
-render: $(STAMP)
+render: $(READY)
 	$(QH) render
 
-list: $(STAMP)
+list: $(READY)
 	$(QH) list
 
-schema: $(STAMP)
+schema: $(READY)
 	$(QH) schema
 
-test: $(STAMP)
+test: $(READY)
 	$(BIN)/python -m pytest
 
-lint: $(STAMP)
+lint: $(READY)
 	$(BIN)/ruff check pipeline schemas tests
 	$(BIN)/mypy
 
-bench: $(STAMP)
+bench: $(READY)
 	$(BIN)/python -m bench
 
-watch: $(STAMP)
+watch: $(READY)
 	$(QH) watch
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	$(BIN)/python -m compileall -q pipeline schemas   # as pip does for an installed package
 	touch $(STAMP)
+
+# The engine byte-compiled, as pip compiles an installed package, again whenever it changes:
+# where Python may not write bytecode, each command would compile it from source.
+$(READY): $(STAMP) $(wildcard pipeline/*.py schemas/*.py)
+	$(BIN)/python -m compileall -q pipeline schemas
+	touch $(READY)
 
 clean:
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache
