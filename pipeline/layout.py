@@ -96,26 +96,13 @@ class Layout:
         return self.config / "people.yaml"
 
     def submission_dir(self, year: int, society: str) -> Path:
-        return self._year_dir("submissions", year) / society
+        return self.root.joinpath("submissions", str(year), society)   # one parse, not three
 
     def application(self, year: int, society: str) -> Path:
         return self.submission_dir(year, society) / "application.yaml"
 
     def review_dir(self, year: int, society: str) -> Path:
-        return self._year_dir("reviews", year) / society
-
-    def _year_dir(self, area: str, year: int) -> Path:
-        """submissions/<year> or reviews/<year>, joined once per checkout (a round asks 10,000
-        times, and each pathlib join parses its parts again)."""
-        key = (area, year)
-        folder = self._year_dirs.get(key)
-        if folder is None:
-            folder = self._year_dirs[key] = self.root / area / str(year)
-        return folder
-
-    @cached_property
-    def _year_dirs(self) -> dict[tuple[str, int], Path]:
-        return {}
+        return self.root.joinpath("reviews", str(year), society)
 
     def output_dir(self, year: int, society: str) -> Path:
         return self.build / str(year) / society
