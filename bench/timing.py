@@ -61,8 +61,8 @@ def timed(cmd: Sequence[str], cwd: Path) -> Run:
 def runs(cmd: Sequence[str], cwd: Path, repeat: int) -> list[Run]:
     """`repeat` timed runs after one untimed warm-up (page cache, .pyc files and the tool's
     own caches in the state every later run finds them: steady state is what is compared)."""
-    timed(cmd, cwd)
-    return [timed(cmd, cwd) for _ in range(repeat)]
+    (found,) = interleaved([lambda: timed(cmd, cwd)], repeat)
+    return found
 
 
 def interleaved(makers: Sequence[Callable[[], Any]], repeat: int, *,
