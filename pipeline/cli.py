@@ -106,6 +106,13 @@ def _check_history(a: argparse.Namespace, lay: Layout) -> int:
     return check_history_command(lay, a.range, sys.stdout)
 
 
+def _hook(a: argparse.Namespace, lay: Layout) -> int:
+    from pipeline.hook import hook_command
+
+    return hook_command(a.root.resolve() if a.root else Path.cwd(), a.name, sys.stdin.read(),
+                        sys.stdout)
+
+
 def _watch(a: argparse.Namespace, lay: Layout) -> int:
     from pipeline.watch import watch
 
@@ -195,6 +202,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check-history", help="检查提交历史是否符合“谁可以改什么”")
     p.add_argument("range", nargs="?", help="提交范围，如 origin/main..HEAD（默认：规则起始之后的全部）")
     p.set_defaults(handler=_check_history)
+
+    p = sub.add_parser("hook", help="中央仓库的 git 钩子：检查推送（pre-receive）、记录收到时间（post-receive）")
+    p.add_argument("name", choices=["pre-receive", "post-receive"], metavar="钩子",
+                   help="pre-receive 或 post-receive（由 hooks/ 中的同名脚本调用，从标准输入读取引用更新）")
+    p.set_defaults(handler=_hook)
 
     p = sub.add_parser("rank", help="按立项评审得分排名，生成拟立项名单 selection.yaml")
     p.add_argument("--年度", dest="year", type=int, help="默认：最新年度")

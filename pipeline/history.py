@@ -8,8 +8,9 @@ project's status (locked after 立项; 结题 only once 已立项) and the progr
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date, datetime
 from itertools import islice
 from pathlib import Path
 from typing import Any, TextIO
@@ -90,8 +91,10 @@ class Check:
         if program is None:
             return []
         limit = program.deadline_for(society)
-        if self.commit.committed > limit:
-            return [("截止时间", f"提交时间 {self.commit.committed:%Y-%m-%d %H:%M} 晚于申报截止时间 "
+        when = self.commit.received or self.commit.committed     # the server's record first
+        if when > limit:
+            source = "服务器收到的时间" if self.commit.received else "提交时间"
+            return [("截止时间", f"{source} {when.astimezone(limit.tzinfo):%Y-%m-%d %H:%M} 晚于申报截止时间 "
                               f"{limit:%Y-%m-%d %H:%M}（未获延期）")]
         return []
 
@@ -215,8 +218,9 @@ def allowed_signers(people: Iterable[Person]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def check_range(vcs: Vcs, revs: list[str]) -> list[Violation]:
-    """Walk `revs` oldest first and judge every commit on the state before it."""
+def check_range(vcs: Vcs, revs: list[str], *, received: datetime | None = None) -> list[Violation]:
+    """Walk `revs` oldest first and judge every commit on the state before it; `received`
+    (the hook's: now) is when the server received each commit that has no note of it yet."""
     from pipeline.parallel import workers
 
     tip = vcs.tip(revs)
@@ -234,6 +238,7 @@ def check_range(vcs: Vcs, revs: list[str]) -> list[Violation]:
                 tree = Tree(vcs, vcs.tree_blobs(first.parents[0]) if first.parents else {}, parsed)
             tree.prefetch(change for commit in batch for change in commit.changes)
             for commit in batch:
+                commit.received = commit.received or received
                 found += judge(tree, commit)
                 for change in commit.changes:
                     tree.apply(change)
@@ -245,17 +250,41 @@ BATCH = 64      # commits read ahead, so git fetches their files while earlier o
 
 def default_range(vcs: Vcs, programs: Iterable[Program]) -> list[str]:
     """HEAD, minus what the programs' 规则起始 names (the setup before the round opened)."""
-    revs = ["HEAD"]
+    return ["HEAD", *rules_limits(vcs, programs)]
+
+
+def rules_limits(vcs: Vcs, programs: Iterable[Program], pushed: Mapping[str, str] | None = None,
+                 *, strict: bool = True) -> list[str]:
+    """`^commit` for the programs' 规则起始: every range starts after the setup. Only the oldest
+    start counts (a later round's tag must not end the audit of an earlier round still open).
+    A name resolves against `pushed` (ref → new id: the hook's updates, not refs yet) first.
+    With `strict`, a start that resolves nowhere is an error naming the command that fixes it;
+    otherwise it is left out (the whole range is judged: stricter, never laxer)."""
+    starts: dict[str, str] = {}
     for program in programs:
-        if program.rules_from:
-            sha = vcs.resolve(program.rules_from)
-            if sha is None:
-                raise QianghuiError(
-                    f"{program.year} 年度申报通知的规则起始「{program.rules_from}」在本仓库中找不到："
-                    f"请管理员在开放申报前打标签（git tag {program.rules_from}），"
-                    "或用 qianghui check-history 起点..终点 指定范围")
-            revs.append(f"^{sha}")
-    return revs
+        name = program.rules_from
+        if not name:
+            continue
+        sha = start_of(vcs, name, pushed or {})
+        if sha is None and strict:
+            raise QianghuiError(missing_start(program.year, name))
+        if sha is not None:
+            starts[sha] = name
+    oldest = [sha for sha in starts
+              if not any(other != sha and vcs.is_ancestor(other, sha) for other in starts)]
+    return [f"^{sha}" for sha in oldest]
+
+
+def start_of(vcs: Vcs, name: str, pushed: Mapping[str, str]) -> str | None:
+    """The commit a 规则起始 names: a pushed tag's new value first, else the repository's."""
+    return vcs.resolve(pushed.get(f"refs/tags/{name}") or pushed.get(name) or name)
+
+
+def missing_start(year: int, name: str) -> str:
+    """What to do when a program's 规则起始 names nothing in this repository."""
+    return (f"{year} 年度申报通知的规则起始「{name}」在本仓库中找不到。若中央仓库已有这个标签，"
+            f"运行 git fetch origin --tags 即可；若还没有，请管理员在开放申报时打标签并推送："
+            f"git tag {name} && git push origin main {name}")
 
 
 def programs(lay: Layout) -> list[Program]:
@@ -271,12 +300,25 @@ def programs(lay: Layout) -> list[Program]:
 
 
 def check_history_command(lay: Layout, rev_range: str | None, out: TextIO) -> int:
-    """Judge every commit of a range against who may change what (DESIGN §6)."""
+    """Judge every commit of a range against who may change what (DESIGN §6); a range given
+    (what a push or a merge request brings) has its forms validated at its tip too."""
+    from pipeline.gate import cache_for, content_problems
+
     vcs = Vcs(lay.root)
-    revs = rev_range.split() if rev_range else default_range(vcs, programs(lay))
+    found = programs(lay)
+    if rev_range:
+        tip = vcs.tip(rev_range.split())            # names a bad range as the user typed it
+        revs = [*rev_range.split(), *rules_limits(vcs, found)]
+    else:
+        revs = default_range(vcs, found)
     violations = check_range(vcs, revs)
     for v in violations:
         print(v.format(), file=out)
+    problems = content_problems(vcs, revs, tip, date.today(), cache_for(vcs)) if rev_range else []
+    for problem in problems:
+        print(problem.format(), file=out)
     print(f"{len(violations)} 处违反权限规则" if violations else "历史检查通过：没有违反权限规则的提交",
           file=out)
-    return 1 if violations else 0
+    if problems:
+        print(f"{len(problems)} 个错误：已提交的材料或审核文件有误（见上）", file=out)
+    return 1 if violations or problems else 0

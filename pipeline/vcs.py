@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import subprocess
+import tarfile
 import tempfile
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
@@ -26,6 +27,7 @@ _GIT = ["git", "-c", "core.quotePath=false"]
 # git's delta-base cache (96 MB by default) costs more in page faults than it saves when
 # trees are read commit after commit; see docs/PERFORMANCE.md.
 _READER = [*_GIT, "-c", "core.deltaBaseCacheLimit=16m"]
+RECEIVED = "refs/notes/qianghui-received"     # the central server's receipt of each commit
 CHUNK_MIN = 250          # commits; a smaller range is read by one process
 WINDOW = 1000            # blob requests in flight (41 bytes each: far below a pipe's 64 KB)
 
@@ -53,6 +55,7 @@ class Commit:
     signer: str             # %GS: the principal (e-mail) the good signature belongs to
     subject: str
     changes: list[Change] = field(default_factory=list)
+    received: datetime | None = None     # when the central server received it (its note)
 
 
 class Vcs:
@@ -75,10 +78,10 @@ class Vcs:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def run(self, *args: str) -> str:
+    def run(self, *args: str, stdin: bytes | None = None) -> str:
         """Run one git command (with Chinese paths unquoted); failures become QianghuiError."""
         try:
-            done = subprocess.run([*_GIT, *args], cwd=self.root, capture_output=True)
+            done = subprocess.run([*_GIT, *args], cwd=self.root, capture_output=True, input=stdin)
         except OSError as e:
             raise QianghuiError(f"无法运行 git：{e.strerror}（请先安装 git）") from e
         if done.returncode != 0:
@@ -109,6 +112,7 @@ class Vcs:
         if not shas:
             return
         signatures = dict(_signature(line) for line in listing) if signers else {}
+        received = self.received()
         command = [*_READER, "diff-tree", "--stdin", "--always", "--root", "-r", "--raw", "--cc",
                    "--no-renames", "--no-abbrev", f"--format={_FORMAT}", "--", *paths]
         parts = max(1, min(workers, len(shas) // CHUNK_MIN))
@@ -123,6 +127,7 @@ class Vcs:
                     for record in reader.records():
                         commit = parse_record(record)
                         commit.signature, commit.signer = signatures.get(commit.sha, ("N", ""))
+                        commit.received = received.get(commit.sha)
                         yield commit
             finally:
                 for reader in readers:
@@ -198,6 +203,94 @@ class Vcs:
         """Whether a file has changes not yet committed."""
         rel = str(path.resolve().relative_to(self.root.resolve()))
         return bool(self.run("status", "--porcelain", "--", rel).strip())
+
+    # -- the central repository: its refs, its record of receipt, files at a revision --------
+    def refs(self) -> dict[str, str]:
+        """Every ref and the object it points at (one `for-each-ref`)."""
+        out = self.run("for-each-ref", "--format=%(refname) %(objectname)")
+        pairs = (line.partition(" ") for line in out.splitlines() if line)
+        return {name: sha for name, _, sha in pairs}
+
+    def head_ref(self) -> str | None:
+        """The branch HEAD names (a bare repository's default branch), None when detached."""
+        try:
+            return self.run("symbolic-ref", "-q", "HEAD").strip() or None
+        except QianghuiError:
+            return None
+
+    def is_ancestor(self, older: str, newer: str) -> bool:
+        """Whether `older` is `newer` or one of its ancestors."""
+        done = subprocess.run([*_GIT, "merge-base", "--is-ancestor", older, newer], cwd=self.root,
+                              capture_output=True)
+        if done.returncode > 1:
+            raise QianghuiError(f"git merge-base 失败：{_git_message(done.stderr)}")
+        return done.returncode == 0
+
+    def commits(self, tips: Iterable[str], exclude: Iterable[str]) -> list[str]:
+        """The commits reachable from `tips` but from none of `exclude` (revisions on stdin: a
+        server may hold thousands of refs)."""
+        revs = [*tips, *(f"^{sha}" for sha in exclude)]
+        out = self.run("rev-list", "--stdin", stdin=("\n".join(revs) + "\n").encode())
+        return out.split()
+
+    def received(self) -> dict[str, datetime]:
+        """commit → when the central server received it, from its notes (RECEIVED): one
+        `git notes list` (empty without the ref), the notes read through the shared cat-file."""
+        listing = [line.split() for line in self.run("notes", f"--ref={RECEIVED}", "list").splitlines()]
+        pairs = [(commit, note) for note, commit in (entry for entry in listing if len(entry) == 2)]
+        self.prefetch(note for _, note in pairs)
+        found = {}
+        for commit, note in pairs:
+            try:
+                found[commit] = datetime.fromisoformat(self.blob(note).decode("ascii").strip())
+            except (UnicodeDecodeError, ValueError):
+                continue            # not written by the hook: the committer date decides
+        return found
+
+    def add_notes(self, ref: str, notes: dict[str, str], message: str) -> None:
+        """Add one note per commit on `ref` in a single commit (`git fast-import`, which picks
+        the fan-out itself); a commit that already has a note keeps it (the first one wins)."""
+        parent = self.resolve(ref)
+        have = {line.split()[1] for line in self.run("notes", f"--ref={ref}", "list").splitlines()
+                if len(line.split()) == 2}
+        todo = {commit: text for commit, text in notes.items() if commit not in have}
+        if not todo:
+            return
+        body = message.encode()
+        stream = [b"commit " + ref.encode(), b"committer qianghui <qianghui@localhost> now",
+                  b"data %d" % len(body), body]
+        if parent:
+            stream.append(b"from " + parent.encode())
+        for commit, text in todo.items():
+            data = text.encode()
+            stream += [b"N inline " + commit.encode(), b"data %d" % len(data), data]
+        self.run("fast-import", "--quiet", "--date-format=now", stdin=b"\n".join(stream) + b"\n\n")
+
+    def extract(self, rev: str, paths: Sequence[str], dest: Path) -> None:
+        """Write `paths` (files or folders) as they are at `rev` under `dest`: `git archive`
+        read by tarfile's "data" filter, which refuses absolute paths, `..` and links leading
+        out of `dest` (works in a bare repository, which has no work tree to read)."""
+        if not paths:
+            return
+        try:
+            proc = subprocess.Popen([*_GIT, "archive", "--format=tar", rev, "--", *paths],
+                                    cwd=self.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        except OSError as e:
+            raise QianghuiError(f"无法运行 git：{e.strerror}（请先安装 git）") from e
+        assert proc.stdout is not None and proc.stderr is not None
+        try:
+            with tarfile.open(fileobj=proc.stdout, mode="r|") as tar:
+                tar.extractall(dest, filter="data")
+        except (tarfile.TarError, OSError) as e:
+            proc.kill()
+            raise QianghuiError(f"无法取出 {rev[:10]} 的文件：{e}") from e
+        finally:
+            proc.stdout.close()
+            err = proc.stderr.read()
+            proc.stderr.close()
+            proc.wait()
+        if proc.returncode != 0:
+            raise QianghuiError(f"git archive 失败：{_git_message(err)}")
 
 
 class _DiffTree:

@@ -397,13 +397,17 @@ def make_remote(root: Path) -> Path:
 
 
 def install_hook(remote: Path) -> None:
-    hook = remote / "hooks" / "pre-receive"
-    shutil.copyfile(ROOT / "hooks" / "pre-receive", hook)
-    hook.chmod(0o755)
+    """The shipped pre-receive and post-receive hooks, as the README installs them."""
+    for name in ("pre-receive", "post-receive"):
+        hook = remote / "hooks" / name
+        shutil.copyfile(ROOT / "hooks" / name, hook)
+        hook.chmod(0o755)
 
 
-def push_env() -> dict[str, str]:
-    """The environment of a push: the hook finds `qianghui` through QIANGHUI."""
+def push_env(server_time: str = BEFORE) -> dict[str, str]:
+    """The environment of a push: the hook finds `qianghui` through QIANGHUI, and the server's
+    clock reads `server_time` (QIANGHUI_SERVER_TIME, which only a hook's installer can set)."""
     env = isolated_env()
     env["QIANGHUI"] = str(QIANGHUI)
+    env["QIANGHUI_SERVER_TIME"] = server_time
     return env
