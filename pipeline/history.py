@@ -299,13 +299,21 @@ def programs(lay: Layout) -> list[Program]:
     return found
 
 
+def programs_at(vcs: Vcs, rev: str | None) -> list[Program]:
+    """The valid program files at a revision (none without one): a bare repository's."""
+    if rev is None or vcs.resolve(rev) is None:
+        return []
+    tree = Tree(vcs, vcs.tree_blobs(rev, ["config"]))
+    return [p for p in map(tree.program, tree.program_years()) if p is not None]
+
+
 def check_history_command(lay: Layout, rev_range: str | None, out: TextIO) -> int:
     """Judge every commit of a range against who may change what (DESIGN §6); a range given
     (what a push or a merge request brings) has its forms validated at its tip too."""
     from pipeline.gate import cache_for, content_problems
 
     vcs = Vcs(lay.root)
-    found = programs(lay)
+    found = programs_at(vcs, "HEAD") if vcs.bare else programs(lay)
     if rev_range:
         tip = vcs.tip(rev_range.split())            # names a bad range as the user typed it
         revs = [*rev_range.split(), *rules_limits(vcs, found)]

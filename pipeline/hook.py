@@ -32,8 +32,7 @@ from typing import TextIO
 
 from pipeline.errors import QianghuiError
 from pipeline.gate import cache_for, content_problems
-from pipeline.history import check_range, missing_start, rules_limits, start_of
-from pipeline.snapshot import Tree
+from pipeline.history import check_range, missing_start, programs_at, rules_limits, start_of
 from pipeline.vcs import RECEIVED, Vcs
 from schemas.program import Program
 
@@ -80,14 +79,6 @@ def server_now() -> datetime:
     except ValueError as e:
         raise QianghuiError(f"QIANGHUI_SERVER_TIME「{text}」不是 ISO 8601 时间") from e
     return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-def programs_at(vcs: Vcs, rev: str | None) -> list[Program]:
-    """The valid program files at a revision (none without one)."""
-    if rev is None:
-        return []
-    tree = Tree(vcs, vcs.tree_blobs(rev, ["config"]))
-    return [p for p in map(tree.program, tree.program_years()) if p is not None]
 
 
 def default_branches(vcs: Vcs) -> set[str]:
@@ -150,9 +141,10 @@ def pre_receive(vcs: Vcs, text: str, out: TextIO) -> int:
     for u in updates:
         if not u.deleted and vcs.resolve(u.new) is not None:
             refused |= judge_update(vcs, u, [u.new, *existing, *limits], now, out)
-    for program in ruling:
-        if program.rules_from and start_of(vcs, program.rules_from, tips) is None:
-            print(f"qianghui: 提示：{missing_start(program.year, program.rules_from)}", file=out)
+    starts = {p.year: p.rules_from for p in before + after if p.rules_from}
+    for year, name in sorted(starts.items()):
+        if start_of(vcs, name, tips) is None:
+            print(f"qianghui: 提示：{missing_start(year, name)}", file=out)
     if refused:
         return 1
     record(vcs, text, vcs.commits(tips.values(), refs.values()), now)

@@ -38,6 +38,7 @@ BEFORE = "2022-05-10T10:00:00+08:00"          # well before the deadline
 LAST_MINUTE = "2022-05-12T23:59:00+08:00"
 AFTER = "2022-05-13T00:00:30+08:00"           # just after 2022-05-12 23:59:59+08:00
 LATER = "2022-06-01T10:00:00+08:00"           # the review and selection period
+TIMEOUT = 300       # seconds any git or engine process of a test may take (a push runs the hook)
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ def run_git(cwd: Path, *args: str, env: dict[str, str] | None = None,
             check: bool = True) -> subprocess.CompletedProcess[str]:
     """Run git in `cwd`; a failure shows git's own message."""
     done = subprocess.run(["git", *args], cwd=cwd, env=env or isolated_env(), text=True,
-                          capture_output=True)
+                          capture_output=True, timeout=TIMEOUT)
     if check and done.returncode != 0:
         raise AssertionError(f"git {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
     return done
@@ -411,3 +412,14 @@ def push_env(server_time: str = BEFORE) -> dict[str, str]:
     env["QIANGHUI"] = str(QIANGHUI)
     env["QIANGHUI_SERVER_TIME"] = server_time
     return env
+
+
+def push(repo: Repo, *refspec: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """`git push origin …` from a working repository, the remote's hooks running for real."""
+    return subprocess.run(["git", "push", "origin", *refspec], cwd=repo.root, env=env or push_env(),
+                          text=True, capture_output=True, timeout=TIMEOUT)
+
+
+def remote_ref(remote: Path, ref: str) -> str:
+    """What a ref of the central repository points at ("" when it does not exist)."""
+    return run_git(remote, "rev-parse", "--verify", "-q", ref, check=False).stdout.strip()

@@ -7,7 +7,6 @@ submission — then every push runs `qianghui check-history` on the pushed range
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -24,8 +23,8 @@ from gitrepo import (
     isolate_git,
     make_remote,
     make_repo,
-    push_env,
-    run_git,
+    push,
+    remote_ref,
 )
 
 APP = application("hbjx")
@@ -48,16 +47,6 @@ def pushed(tmp_path: Path, isolated_git: None) -> tuple[Repo, Path]:
     repo.git("push", "-q", "origin", "main", "round-2022")
     install_hook(remote)
     return repo, remote
-
-
-def push(repo: Repo, *refspec: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["git", "push", "origin", *refspec], cwd=repo.root, env=push_env(),
-                          text=True, capture_output=True)
-
-
-def remote_ref(remote: Path, ref: str) -> str:
-    done = run_git(remote, "rev-parse", "--verify", "-q", ref, check=False)
-    return done.stdout.strip()
 
 
 def edit(repo: Repo, who: Who, society: str = "hbjx", members: str = "24") -> str:
