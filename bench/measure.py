@@ -42,6 +42,7 @@ class Trees:
     main: Generated
     render: Generated
     small: Generated
+    small_history: Generated        # 10 societies with their history: the hook's baseline
 
 
 class Bench:
@@ -136,6 +137,22 @@ class Bench:
                     f"medians of {len(ours)} alternating runs"],
                    peak(ours), error=expect_ok(ours, "qianghui check-history"))
 
+    def hook(self) -> Row:
+        from bench.hook import prepare
+
+        say("hook: pre-receive on a one-commit push, N-project central repository vs 10 projects")
+        big, small = prepare(self.t.main, self.qh), prepare(self.t.small_history, self.qh)
+        ours, theirs = interleaved([lambda: timed(big.command, big.git_dir),
+                                    lambda: timed(small.command, small.git_dir)],
+                                   max(self.repeat, SHORT))
+        return Row(f"hook, one-commit push (with content validation), {self.t.main.n:,} projects"
+                   " · vs 10 projects", median_run(ours), median_run(theirs), AT_MOST, 1.5,
+                   ["the shipped hooks/pre-receive in a bare clone, on the update line of `git push "
+                    "origin main` with one admin decision (refs, rights, the decision validated "
+                    f"at the gate); last output: {ours[-1].tail(1)}; medians of {len(ours)} "
+                    "alternating runs"], peak(ours), peak(theirs),
+                   expect_ok(ours, "hooks/pre-receive") or expect_ok(theirs, "hooks/pre-receive"))
+
     def single(self) -> Row:
         root, sample = self.t.main.root, self.t.main.sample
         target = f"submissions/2022/{sample}/application.yaml"
@@ -150,7 +167,8 @@ class Bench:
                    expect_ok(ours, "qianghui validate") or expect_ok(theirs, "check-jsonschema"))
 
     def rows(self) -> list[Row]:
-        return [*self.validate_all(), self.watcher(), *self.render(), self.history(), self.single()]
+        return [*self.validate_all(), self.watcher(), *self.render(), self.history(), self.hook(),
+                self.single()]
 
 
 def git_log(root: Path) -> tuple[float, int, int]:
@@ -177,4 +195,5 @@ def make_trees(workdir: Path, n: int) -> tuple[Trees, float]:
     seconds = time.perf_counter() - start
     render = generate(workdir / "render", min(n, RENDER_LIMIT), commits=0)
     small = generate(workdir / "ten", 10, commits=0)
-    return Trees(main, render, small), seconds
+    small_history = generate(workdir / "ten-history", 10)
+    return Trees(main, render, small, small_history), seconds

@@ -92,12 +92,6 @@ def content_problems(vcs: Vcs, revs: list[str], tip: str, today: date,
         return refused(result, set(config))
 
 
-def cache_for(vcs: Vcs) -> Path:
-    """Where the gate's validator keeps its caches: build/ in a checkout, qianghui/cache in the
-    bare repository's own folder (a hook may write there, never to refs)."""
-    return vcs.root / "qianghui" / "cache" if vcs.bare else vcs.root / "build"
-
-
 def refused(result: ValidationResult, touched_config: set[str]) -> list[Problem]:
     """The problems that refuse a push: not a draft's, not an untouched config file's."""
     found = []

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TextIO
 
 from pipeline.errors import QianghuiError
-from pipeline.gate import cache_for, content_problems
+from pipeline.gate import content_problems
 from pipeline.history import check_range, missing_start, programs_at, rules_limits, start_of
 from pipeline.vcs import RECEIVED, Vcs
 from schemas.program import Program
@@ -158,7 +158,7 @@ def judge_update(vcs: Vcs, u: Update, revs: list[str], now: datetime, out: TextI
     violations = check_range(vcs, revs, received=now)
     for v in violations:
         print(v.format(), file=out)
-    problems = content_problems(vcs, revs, u.new, now.date(), cache_for(vcs))
+    problems = content_problems(vcs, revs, u.new, now.date(), vcs.cache_root)
     for problem in problems:
         print(problem.format(), file=out)
     if violations:

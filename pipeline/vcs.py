@@ -112,7 +112,7 @@ class Vcs:
         if not shas:
             return
         signatures = dict(_signature(line) for line in listing) if signers else {}
-        received = self.received()
+        received = self.received(shas)
         command = [*_READER, "diff-tree", "--stdin", "--always", "--root", "-r", "--raw", "--cc",
                    "--no-renames", "--no-abbrev", f"--format={_FORMAT}", "--", *paths]
         parts = max(1, min(workers, len(shas) // CHUNK_MIN))
@@ -155,13 +155,17 @@ class Vcs:
                 blobs[path] = meta.split()[2]
         return blobs
 
-    def cache_file(self, name: str) -> Path | None:
-        """Where a work tree keeps a cached result (None in a bare repository: the hook's)."""
+    @property
+    def cache_root(self) -> Path:
+        """The folder caches go under: build/ in a work tree, qianghui/cache in a bare
+        repository's own folder (the hook's: it may write files there, never refs)."""
+        return self.root / "qianghui" / "cache" if self.bare else self.root / "build"
+
+    def cache_file(self, name: str) -> Path:
+        """Where a cached result is kept."""
         from pipeline.cache import schema_version
 
-        if self.bare:
-            return None
-        return self.root / "build" / ".cache" / f"{name}-{schema_version()}.pickle"
+        return self.cache_root / ".cache" / f"{name}-{schema_version()}.pickle"
 
     @property
     def blobs(self) -> Blobs:
@@ -233,11 +237,14 @@ class Vcs:
         out = self.run("rev-list", "--stdin", stdin=("\n".join(revs) + "\n").encode())
         return out.split()
 
-    def received(self) -> dict[str, datetime]:
-        """commit → when the central server received it, from its notes (RECEIVED): one
-        `git notes list` (empty without the ref), the notes read through the shared cat-file."""
+    def received(self, shas: Iterable[str]) -> dict[str, datetime]:
+        """commit → when the central server received it, for those of `shas` it has a note of
+        (RECEIVED): one `git notes list` (empty without the ref), the notes of `shas` alone
+        read through the shared cat-file."""
+        wanted = set(shas)
         listing = [line.split() for line in self.run("notes", f"--ref={RECEIVED}", "list").splitlines()]
-        pairs = [(commit, note) for note, commit in (entry for entry in listing if len(entry) == 2)]
+        pairs = [(commit, note) for note, commit in (entry for entry in listing if len(entry) == 2)
+                 if commit in wanted]
         self.prefetch(note for _, note in pairs)
         found = {}
         for commit, note in pairs:

@@ -15,7 +15,7 @@ from bench.generate import generate, git_env
 
 ROOT = Path(__file__).resolve().parents[1]
 QIANGHUI = Path(sys.executable).with_name("qianghui")
-ROWS = 7
+ROWS = 8
 
 
 @pytest.fixture(scope="module")

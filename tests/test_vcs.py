@@ -108,11 +108,11 @@ def test_not_a_repository(tmp_path: Path) -> None:
         Vcs(tmp_path / "missing")
 
 
-def test_bare_repository_has_no_cache(branchy: Path, tmp_path: Path) -> None:
+def test_bare_repository_keeps_its_cache_in_its_own_folder(branchy: Path, tmp_path: Path) -> None:
     bare = tmp_path / "bare.git"
     subprocess.run(["git", "clone", "-q", "--bare", str(branchy), str(bare)], check=True)
-    assert Vcs(bare).bare and Vcs(bare).cache_file("x") is None
-    assert not Vcs(branchy).bare and Vcs(branchy).cache_file("x") is not None
+    assert Vcs(bare).bare and Vcs(bare).cache_root == bare / "qianghui" / "cache"
+    assert not Vcs(branchy).bare and Vcs(branchy).cache_root == branchy / "build"
 
 
 def test_history_check_the_same_on_any_number_of_workers(tmp_path: Path,
