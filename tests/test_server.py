@@ -18,6 +18,7 @@ from gitrepo import (
     HBJSJ,
     HBJX,
     HBNX,
+    LATER,
     PROGRAM,
     QIANGHUI,
     ROOT,
@@ -34,6 +35,7 @@ from gitrepo import (
     push_env,
     remote_ref,
     run_git,
+    verdict,
 )
 
 from pipeline.vcs import RECEIVED
@@ -222,6 +224,24 @@ def test_a_draft_with_problems_passes(central: tuple[Repo, Path]) -> None:
     done = push(repo, "main")
     assert done.returncode == 0, done.stderr
     assert remote_ref(remote, MAIN) == sha
+
+
+def test_a_review_file_with_problems_is_refused(central: tuple[Repo, Path]) -> None:
+    repo, remote = central
+    before = remote_ref(remote, MAIN)
+    decision = "reviews/2022/hbjx/decision.yaml"
+    repo.write(decision, verdict("申报", "通过", repo.sha256(application("hbjx")), reviewer="li-hbjx"))
+    repo.commit(ADMIN, "审核通过", when=LATER)
+    done = push(repo, "main", env=push_env(server_time=LATER))
+    assert done.returncode != 0
+    assert f"remote: {decision}:" in done.stderr and "不是已启用的管理员" in done.stderr
+    assert remote_ref(remote, MAIN) == before
+
+
+def test_an_explicit_range_starts_after_the_round_tag(central: tuple[Repo, Path]) -> None:
+    repo, _ = central                   # the setup commit (config by the maintainer) is not judged
+    done = engine(repo.root, "check-history", "HEAD")
+    assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_check_history_of_a_range_validates_its_content(central: tuple[Repo, Path]) -> None:
