@@ -90,12 +90,15 @@ def test_force_push_rewinding_main_is_refused(central: tuple[Repo, Path]) -> Non
     assert remote_ref(remote, MAIN) == kept
 
 
-def test_deleting_main_is_refused(central: tuple[Repo, Path]) -> None:
+@pytest.mark.parametrize(("ref", "message"), [(MAIN, "不能删除主分支"),
+                                              (TAG, "年度的规则起始标签不能删除")])
+def test_deleting_main_or_the_round_tag_is_refused(central: tuple[Repo, Path], ref: str,
+                                                   message: str) -> None:
     repo, remote = central
-    before = remote_ref(remote, MAIN)
-    done = push(repo, f":{MAIN}")
-    assert done.returncode != 0 and f"{MAIN}：不能删除主分支" in done.stderr
-    assert remote_ref(remote, MAIN) == before
+    before = remote_ref(remote, ref)
+    done = push(repo, f":{ref}")
+    assert done.returncode != 0 and f"{ref}：{message}" in done.stderr
+    assert remote_ref(remote, ref) == before
 
 
 def test_the_branch_head_names_is_protected_too(central: tuple[Repo, Path]) -> None:
@@ -104,14 +107,6 @@ def test_the_branch_head_names_is_protected_too(central: tuple[Repo, Path]) -> N
     assert push(repo, "main:refs/heads/trunk").returncode == 0
     done = push(repo, ":refs/heads/trunk")
     assert done.returncode != 0 and "refs/heads/trunk：不能删除主分支" in done.stderr
-
-
-def test_deleting_the_round_tag_is_refused(central: tuple[Repo, Path]) -> None:
-    repo, remote = central
-    before = remote_ref(remote, TAG)
-    done = push(repo, f":{TAG}")
-    assert done.returncode != 0 and f"{TAG}：年度的规则起始标签不能删除" in done.stderr
-    assert remote_ref(remote, TAG) == before
 
 
 def test_moving_the_round_tag_is_refused(central: tuple[Repo, Path]) -> None:
