@@ -2,7 +2,7 @@
 
 Used by the central repository's hook and by `qianghui check-history` with a range. It works in
 a bare repository: config/ and the folders of the touched projects (in every year, with each
-year's selection and spot check: what their rules read) are taken out of git into a temporary
+year's selection and spot check: what their rules read) are written from git into a temporary
 folder and checked there by the engine's own validator, exactly as `qianghui validate` checks a
 checkout. A draft with problems passes (it is the society's to finish); a submitted form, a
 review file or a touched config file with problems does not.
@@ -78,12 +78,9 @@ def content_problems(vcs: Vcs, revs: list[str], tip: str, today: date,
         return []
     years = {int(p.split("-")[1].split(".")[0]) for p in present
              if p.startswith("config/program-") and p.split("-")[1].split(".")[0].isdigit()}
-    wanted = folders_for(forms, years)
-    listed = set(vcs.tree_blobs(tip, wanted))
-    existing = [w for w in wanted if w in listed or any(p.startswith(w + "/") for p in listed)]
     with tempfile.TemporaryDirectory(prefix="qianghui-gate-") as tmp:
         root = Path(tmp)
-        vcs.extract(tip, existing, root)
+        vcs.extract(tip, folders_for(forms, years), root)
         if cache is not None:
             cache.mkdir(parents=True, exist_ok=True)
             (root / "build").symlink_to(cache, target_is_directory=True)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import codecs
 import subprocess
-import tarfile
 import tempfile
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
@@ -273,32 +272,30 @@ class Vcs:
             stream += [b"N inline " + commit.encode(), b"data %d" % len(data), data]
         self.run("fast-import", "--quiet", "--date-format=now", stdin=b"\n".join(stream) + b"\n\n")
 
-    def extract(self, rev: str, paths: Sequence[str], dest: Path) -> None:
-        """Write `paths` (files or folders) as they are at `rev` under `dest`: `git archive`
-        read by tarfile's "data" filter, which refuses absolute paths, `..` and links leading
-        out of `dest` (works in a bare repository, which has no work tree to read)."""
-        if not paths:
-            return
-        try:
-            proc = subprocess.Popen([*_GIT, "archive", "--format=tar", rev, "--", *paths],
-                                    cwd=self.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        except OSError as e:
-            raise QianghuiError(f"无法运行 git：{e.strerror}（请先安装 git）") from e
-        assert proc.stdout is not None and proc.stderr is not None
-        try:
-            with tarfile.open(fileobj=proc.stdout, mode="r|") as tar:
-                tar.extractall(dest, filter="data")
-        except (tarfile.TarError, OSError) as e:
-            proc.kill()
-            raise QianghuiError(f"无法取出 {rev[:10]} 的文件：{e}") from e
-        finally:
-            proc.stdout.close()
-            err = proc.stderr.read()
-            proc.stderr.close()
-            proc.wait()
-        if proc.returncode != 0:
-            raise QianghuiError(f"git archive 失败：{_git_message(err)}")
+    def extract(self, rev: str, paths: Sequence[str], dest: Path) -> list[str]:
+        """Write the regular files under `paths` (files or folders) as they are at `rev` into
+        `dest`, and return their paths; works in a bare repository, which has no work tree.
 
+        Written by hand from one `ls-tree` and the shared cat-file rather than `git archive`
+        and tarfile: archive walks the whole tree whatever the pathspecs (ten times slower at
+        5,000 projects). Only plain files are written, so no link can lead out of `dest`; a
+        symlink or submodule is left out (a form naming it then finds no file), and a path git
+        would not check out (`..`, `.git`, empty parts) is refused."""
+        out = self.run("ls-tree", "-r", "-z", "--full-tree", rev, "--", *paths) if paths else ""
+        files = []
+        for entry in out.split("\0"):
+            meta, _, path = entry.partition("\t")
+            if not path or meta.split()[0] not in ("100644", "100755"):
+                continue
+            if any(part in ("", ".", "..", ".git") for part in path.split("/")):
+                raise QianghuiError(f"{rev[:10]} 中有不允许的路径「{path}」")
+            files.append((path, meta.split()[2]))
+        self.prefetch(blob for _, blob in files)
+        for path, blob in files:
+            target = dest / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(self.blob(blob))
+        return [path for path, _ in files]
 
 class _DiffTree:
     """One `git diff-tree --stdin` over a list of commits: streamed, or written to a file."""
