@@ -27,7 +27,7 @@ YEAR_WIDE = (layout.SELECTION, layout.SPOT_CHECK)
 def touched(vcs: Vcs, revs: list[str]) -> set[str]:
     """Every path a commit of `revs` changed (a merge: against each parent)."""
     out = vcs.run("log", "-z", "-m", "--no-renames", "--format=", "--name-only", *revs, "--")
-    return {path for path in out.strip("\0\n").split("\0") if path.strip("\n")}
+    return {path for path in out.split("\0") if path}
 
 
 def forms_to_check(paths: set[str], present: set[str]) -> list[str]:
