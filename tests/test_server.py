@@ -7,7 +7,6 @@ the server closes (refs, the server's clock, content at the gate, the first day,
 from __future__ import annotations
 
 import io
-import shutil
 import subprocess
 import tarfile
 from pathlib import Path
@@ -333,4 +332,18 @@ def test_the_engine_is_found_on_path(central: tuple[Repo, Path], tmp_path: Path)
     sha = edit(repo, HBJX)
     done = push(repo, "main", env=env)
     assert done.returncode == 0, done.stderr
-    assert remote_ref(remote, MAIN) == sha and shutil.which("git")
+    assert remote_ref(remote, MAIN) == sha
+
+
+def test_a_failing_post_receive_says_the_push_went_through(central: tuple[Repo, Path],
+                                                           tmp_path: Path) -> None:
+    repo, remote = central
+    fake = tmp_path / "half-broken"
+    fake.write_text('#!/bin/sh\n[ "$2" = pre-receive ] && exit 0\nexit 3\n', encoding="utf-8")
+    fake.chmod(0o755)
+    env = push_env()
+    env["QIANGHUI"] = str(fake)
+    sha = edit(repo, HBJX)
+    done = push(repo, "main", env=env)
+    assert done.returncode == 0 and remote_ref(remote, MAIN) == sha
+    assert "推送已被接受，但服务器没能记录收到提交的时间" in done.stderr
