@@ -146,6 +146,8 @@ def pre_receive(vcs: Vcs, text: str, out: TextIO) -> int:
         if start_of(vcs, name, tips) is None:
             print(f"qianghui: 提示：{missing_start(year, name)}", file=out)
     if refused:
+        print("qianghui: 中央仓库没有改动；被拒绝的提交仍在你的电脑上：改正后 git commit --amend，"
+              "或 git reset --soft HEAD~1 撤销后重新提交（见 README「推送被拒绝时怎么办」）", file=out)
         return 1
     record(vcs, text, vcs.commits(tips.values(), refs.values()), now)
     print("qianghui: 推送通过检查", file=out)

@@ -206,7 +206,7 @@ def test_a_submitted_application_without_its_stamp_is_refused(central: tuple[Rep
     done = push(repo, "main")
     assert done.returncode != 0
     assert f"remote: {path}:" in done.stderr and "盖章页" in done.stderr
-    assert "带来的已提交材料或审核文件有" in done.stderr
+    assert "带来的已提交材料或审核文件有" in done.stderr and "git commit --amend" in done.stderr
     assert remote_ref(remote, MAIN) == before
 
 
