@@ -3,7 +3,7 @@
 pre-receive judges a push before git moves any ref, and refuses all of it on any problem:
 
 1. refs: the default branch (main, and whatever HEAD names) only moves forward and is never
-   deleted; a tag a program's 规则起始 names (at the current or the pushed main) never moves or
+   deleted; the record of receipt (`vcs.RECEIVED`) is the server's alone; a tag a program's 规则起始 names (at the current or the pushed main) never moves or
    disappears, and is created only on a commit already on main — except in the very first push
    into an empty repository, where main and its round tags arrive together;
 2. rights: the commits new to the server, after the programs' 规则起始 (resolved against the
@@ -101,7 +101,9 @@ def ref_problems(vcs: Vcs, updates: list[Update], refs: dict[str, str],
         on_main = [u.new for u in updates if u.ref in branches and not u.deleted]
     found = []
     for u in updates:
-        if u.ref in branches:
+        if u.ref == RECEIVED:
+            found.append(f"{u.ref}：服务器收到提交的时间只能由服务器自己记录，不能推送")
+        elif u.ref in branches:
             if u.deleted:
                 found.append(f"{u.ref}：不能删除主分支")
             elif not u.created and not vcs.is_ancestor(u.old, u.new):

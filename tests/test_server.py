@@ -184,6 +184,16 @@ def test_check_history_trusts_the_record_over_commit_dates(central: tuple[Repo, 
     assert engine(repo.root, "check-history").returncode == 0
 
 
+def test_nobody_can_push_the_record_of_receipt(central: tuple[Repo, Path]) -> None:
+    repo, remote = central
+    sha = edit(repo, HBJX, when=AFTER)
+    repo.git("notes", f"--ref={RECEIVED}", "add", "-m", "2022-05-01T00:00:00+00:00", sha)
+    before = remote_ref(remote, RECEIVED)                  # the first day's record
+    done = push(repo, "main", f"+{RECEIVED}:{RECEIVED}")
+    assert done.returncode != 0 and f"{RECEIVED}：服务器收到提交的时间只能由服务器自己记录" in done.stderr
+    assert before and remote_ref(remote, RECEIVED) == before
+
+
 def test_the_first_receipt_of_a_commit_wins(central: tuple[Repo, Path]) -> None:
     repo, remote = central
     sha = edit(repo, HBJX)
