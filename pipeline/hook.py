@@ -143,10 +143,7 @@ def pre_receive(vcs: Vcs, text: str, out: TextIO) -> int:
     for u in updates:
         if not u.deleted and vcs.resolve(u.new) is not None:
             refused |= judge_update(vcs, u, [u.new, *existing, *limits], now, out)
-    starts = {p.year: p.rules_from for p in before + after if p.rules_from}
-    for year, name in sorted(starts.items()):
-        if start_of(vcs, name, tips) is None:
-            print(f"qianghui: 提示：{missing_start(year, name)}", file=out)
+    hint_missing_starts(vcs, before + after, tips, out)
     if refused:
         print("qianghui: 中央仓库没有改动；被拒绝的提交仍在你的电脑上：改正后 git commit --amend，"
               "或 git reset --soft HEAD~1 撤销后重新提交（见 README「推送被拒绝时怎么办」）", file=out)
@@ -154,6 +151,15 @@ def pre_receive(vcs: Vcs, text: str, out: TextIO) -> int:
     record(vcs, text, vcs.commits(tips.values(), refs.values()), now)
     print("qianghui: 推送通过检查", file=out)
     return 0
+
+
+def hint_missing_starts(vcs: Vcs, programs: list[Program], tips: dict[str, str],
+                        out: TextIO) -> None:
+    """Name the command that creates a 规则起始 tag no ref (nor this push) has yet."""
+    starts = {p.year: p.rules_from for p in programs if p.rules_from}
+    for year, name in sorted(starts.items()):
+        if start_of(vcs, name, tips) is None:
+            print(f"qianghui: 提示：{missing_start(year, name)}", file=out)
 
 
 def judge_update(vcs: Vcs, u: Update, revs: list[str], now: datetime, out: TextIO) -> bool:
