@@ -2,7 +2,8 @@
 accepted, and a rejected push leaves the remote's refs as they were.
 
 The setup (and its tag) is pushed before the hook is installed — the setup itself is not a
-submission — then every push runs `qianghui check-history` on the pushed range.
+submission — then every push runs `qianghui hook pre-receive` on what it brings. The server's own
+holes (refs, clock, content, first day, broken engine) are tests/test_server.py's.
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ from gitrepo import (
     push,
     remote_ref,
 )
+
+from pipeline.errors import QianghuiError
+from pipeline.hook import parse_updates, server_now
 
 APP = application("hbjx")
 
@@ -126,3 +130,17 @@ def test_deleting_a_branch_is_not_judged(pushed: tuple[Repo, Path]) -> None:
     done = push(repo, ":refs/heads/tmp")
     assert done.returncode == 0, done.stderr
     assert remote_ref(remote, "refs/heads/tmp") == ""
+
+
+@pytest.mark.parametrize("line", ["garbage", "0 1 refs/heads/main", f"{'0' * 40} {'1' * 40}"])
+def test_hook_input_that_is_not_gits_is_named(line: str) -> None:
+    with pytest.raises(QianghuiError, match="钩子的输入无法识别"):
+        parse_updates(line)
+
+
+def test_server_time_must_be_iso(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QIANGHUI_SERVER_TIME", "明天")
+    with pytest.raises(QianghuiError, match="不是 ISO 8601 时间"):
+        server_now()
+    monkeypatch.setenv("QIANGHUI_SERVER_TIME", "2022-05-13T00:00:30")
+    assert server_now().isoformat() == "2022-05-13T00:00:30+00:00"

@@ -220,6 +220,18 @@ def test_a_submitted_application_without_its_stamp_is_refused(central: tuple[Rep
     assert remote_ref(remote, MAIN) == before
 
 
+def test_a_stamp_page_linking_out_of_the_repository_is_refused(central: tuple[Repo, Path]) -> None:
+    repo, remote = central
+    before = remote_ref(remote, MAIN)
+    stamp = repo.path("submissions/2022/hbjx/files/盖章页.png")
+    stamp.unlink()
+    stamp.symlink_to("/etc/passwd")
+    repo.commit(HBJX, "换盖章页", when=BEFORE)
+    done = push(repo, "main")
+    assert done.returncode != 0 and "submissions/2022/hbjx/application.yaml:" in done.stderr
+    assert remote_ref(remote, MAIN) == before
+
+
 def test_a_draft_with_problems_passes(central: tuple[Repo, Path]) -> None:
     repo, remote = central
     path = application("hbjsj")
