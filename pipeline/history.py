@@ -310,8 +310,6 @@ def programs_at(vcs: Vcs, rev: str | None) -> list[Program]:
 def check_history_command(lay: Layout, rev_range: str | None, out: TextIO) -> int:
     """Judge every commit of a range against who may change what (DESIGN §6); a range given
     (what a push or a merge request brings) has its forms validated at its tip too."""
-    from pipeline.gate import content_problems
-
     vcs = Vcs(lay.root)
     found = programs_at(vcs, "HEAD") if vcs.bare else programs(lay)
     if rev_range:
@@ -322,7 +320,11 @@ def check_history_command(lay: Layout, rev_range: str | None, out: TextIO) -> in
     violations = check_range(vcs, revs)
     for v in violations:
         print(v.format(), file=out)
-    problems = content_problems(vcs, revs, tip, date.today(), vcs.cache_root) if rev_range else []
+    problems = []
+    if rev_range:                           # the validators' imports only when they are needed
+        from pipeline.gate import content_problems
+
+        problems = content_problems(vcs, revs, tip, date.today(), vcs.cache_root)
     for problem in problems:
         print(problem.format(), file=out)
     print(f"{len(violations)} 处违反权限规则" if violations else "历史检查通过：没有违反权限规则的提交",
