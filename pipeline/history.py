@@ -8,7 +8,7 @@ project's status (locked after 立项; 结题 only once 已立项) and the progr
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -17,8 +17,9 @@ from typing import Any, TextIO
 from pipeline import layout, status
 from pipeline.errors import QianghuiError
 from pipeline.layout import FileKind, Layout
+from pipeline.rights import PEOPLE, fingerprint
 from pipeline.snapshot import Tree, references
-from pipeline.vcs import Change, Commit, Vcs
+from pipeline.vcs import Change, Commit, Vcs, is_absent
 from schemas.program import Program
 from schemas.registry import People, Person
 
@@ -174,15 +175,14 @@ def judge(tree: Tree, commit: Commit) -> list[Violation]:
     def v(path: str, rule: str, message: str) -> Violation:
         return Violation(commit.sha, commit.author, commit.email, path, rule, message)
 
-    people = tree.people()
-    person = people.by_email(commit.email) if people else None
+    person, why = tree.rights.person(commit.email)
     if person is None:
-        return [v("", "身份", "作者邮箱未在 config/people.yaml 中登记（以提交前的版本为准）")]
+        return [v("", "身份", why)]
     if not person.enabled:
         return [v("", "身份", f"{person.name}的账号未启用（启用: 否）")]
     found = []
     if requires_signature(tree):
-        found += [v("", "签名", m) for m in signature_problems(commit, person, people)]
+        found += [v("", "签名", m) for m in signature_problems(commit, person, tree.people())]
     check = Check(tree, commit)
     for change in commit.changes:
         rule, kind = rule_for(change.path)
@@ -205,6 +205,9 @@ def signature_problems(commit: Commit, person: Person, people: People | None) ->
     signer = people.by_email(commit.signer) if people and commit.signer else None
     if signer is None or signer.id != person.id:
         return [f"签名者（{commit.signer or '未知'}）不是提交作者{person.name}本人"]
+    if commit.key and commit.key not in {fingerprint(k) for k in person.keys}:
+        return [f"签名所用的密钥（{commit.key}）在提交时不是{person.name}登记的密钥"
+                "（已被撤销或尚未生效）"]
     return []
 
 
@@ -217,27 +220,50 @@ def allowed_signers(people: Iterable[Person]) -> str:
 
 def check_range(vcs: Vcs, revs: list[str]) -> list[Violation]:
     """Walk `revs` oldest first and judge every commit on the state before it."""
+    found: list[Violation] = []
+    for commit, tree in walk(vcs, revs):
+        found += judge(tree, commit)
+    return found
+
+
+def walk(vcs: Vcs, revs: list[str]) -> Iterator[tuple[Commit, Tree]]:
+    """Each commit of `revs`, oldest first, with the tree as it stood before it (the tree moves
+    past the commit when the caller asks for the next one)."""
     from pipeline.parallel import workers
 
     tip = vcs.tip(revs)
     parsed: dict[tuple[str, str], Any] = {}          # blob → parsed, shared by both trees
-    keyring = Tree(vcs, vcs.tree_blobs(tip, ["config/people.yaml"]), parsed).people()
+    excluded = [r for r in revs if r.startswith("^")]
     with tempfile.TemporaryDirectory() as tmp, vcs:
-        signers = Path(tmp) / "allowed_signers"
-        signers.write_text(allowed_signers(keyring.people if keyring else []), encoding="utf-8")
-        found: list[Violation] = []
+        signers = keyring(vcs, tip, excluded, Path(tmp), parsed)
         tree: Tree | None = None
         commits = vcs.log(revs, signers=signers, workers=workers())
         while batch := list(islice(commits, BATCH)):
             if tree is None:
                 first = batch[0]
-                tree = Tree(vcs, vcs.tree_blobs(first.parents[0]) if first.parents else {}, parsed)
+                base = first.parents[0] if first.parents else None
+                tree = Tree(vcs, vcs.tree_blobs(base) if base else {}, parsed)
+                tree.start_rights(vcs.changes_of(PEOPLE, base, excluded) if base else [])
             tree.prefetch(change for commit in batch for change in commit.changes)
             for commit in batch:
-                found += judge(tree, commit)
-                for change in commit.changes:
-                    tree.apply(change)
-        return found
+                yield commit, tree
+                tree.apply_commit(commit)
+
+
+def keyring(vcs: Vcs, tip: str, excluded: list[str], folder: Path,
+            parsed: dict[tuple[str, str], Any]) -> Path | None:
+    """git's allowed-signers file with every key any version of the people list has held (a
+    commit is then checked against the keys its author held when it was made), or None when no
+    program at the tip asks for signatures."""
+    tree = Tree(vcs, vcs.tree_blobs(tip, ["config/"]), parsed)
+    if not requires_signature(tree):
+        return None
+    blobs = {tree.blobs.get(PEOPLE)} | {new for _, new, _ in vcs.changes_of(PEOPLE, tip, [])}
+    everyone = [p for blob in blobs if blob and not is_absent(blob)
+                for people in [tree.people_of(blob)] if people for p in people.people]
+    signers = folder / "allowed_signers"
+    signers.write_text(allowed_signers(everyone), encoding="utf-8")
+    return signers
 
 
 BATCH = 64      # commits read ahead, so git fetches their files while earlier ones are judged

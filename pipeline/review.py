@@ -39,7 +39,7 @@ def evaluate_project(lay: Layout, year: int, society: str) -> tuple[Project, Val
     if not lay.application(year, society).exists():
         raise QianghuiError(f"{year} 年度没有学会「{society}」的申报表（{lay.rel(lay.application(year, society))}）")
     validation, projects, _ = evaluate(lay, project_files(lay, [(year, society)]))
-    return next(p for p in projects if p.society == society), validation
+    return next(p for p in projects if (p.year, p.society) == (year, society)), validation
 
 
 def problems_of(validation: ValidationResult, rel: str) -> list[Problem]:
