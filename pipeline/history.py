@@ -102,6 +102,8 @@ class Check:
 
     def report_locked(self, year: int, society: str) -> list[tuple[str, str]]:
         before = self.tree.status_of(year, society)
+        if before in status.FINAL:
+            return [("状态", f"项目状态为“{before}”：验收评分已开始，结题报告及其文件已锁定")]
         if before not in status.REPORTABLE:
             return [("状态", f"项目状态为“{before or '未申报'}”，只有已立项的项目才能提交或修改结题报告")]
         if self.tree.passed(year, society, "completion"):
@@ -138,12 +140,39 @@ class Check:
             return [("权限", f"评分表只能由专家「{kind.expert}」本人提交")]
         if kind.society in person.societies:
             return [("回避", f"{person.name}是学会「{kind.society}」的成员，不能为其评分")]
+        if kind.kind == layout.PANEL and self.tree.selection_approved(kind.year):
+            return [("评审期", f"{kind.year} 年度立项名单已审批，立项评分表已锁定")]
         before = self.tree.status_of(kind.year, kind.society)
         window = (status.PENDING,) if kind.kind == layout.PANEL else (
-            status.REPORTED, status.ACCEPTED, status.FAILED)
+            status.REPORTED, *status.FINAL)
         if before not in window:
             return [("评审期", f"项目状态为“{before or '未申报'}”，不在评分期（{'、'.join(window)}）内")]
         return []
+
+    def survey(self, person: Person, change: Change, kind: FileKind) -> list[tuple[str, str]]:
+        """问卷调查 is the admin's; it locks with the acceptance result, when the year closes."""
+        return self.admin(person, change, kind)
+
+    def closed(self, person: Person, path: str) -> list[tuple[str, str]]:
+        """A closed year's submissions and reviews: only an admin may change them, and the final
+        acceptance material (reports, their files, acceptance and survey sheets) nobody."""
+        kind = layout.classify(path)
+        year = kind.year if kind else _year_of(path)
+        program = self.tree.program(year) if year else None
+        if program is None or not program.closed:
+            return []
+        final = kind is not None and kind.kind in (layout.COMPLETION, layout.ACCEPTANCE, layout.SURVEY)
+        if final or (kind is not None and kind.kind == layout.SUBMISSION_FILE and self.report_file(path)):
+            return [("已结束", f"{year} 年度已结束（已结束: 是），验收结果已是最终结果，结题材料和验收评分已锁定"
+                              "（确需更正时，由管理员先把该年度改回“已结束: 否”）")]
+        if person.role != "管理员":
+            return [("已结束", f"{year} 年度已结束（已结束: 是），只有管理员可以修改该年度的文件")]
+        return []
+
+    def report_file(self, path: str) -> bool:
+        parts = path.split("/", 3)
+        report = self.tree.data(f"submissions/{parts[1]}/{parts[2]}/completion.yaml")
+        return parts[3] in references(report, ("活动照片", "附件"))
 
     def maintainer(self, person: Person, change: Change, kind: FileKind) -> list[tuple[str, str]]:
         if person.role == "维护者":
@@ -155,7 +184,7 @@ RULES: dict[str, Rule] = {
     layout.APPLICATION: Check.application, layout.COMPLETION: Check.completion,
     layout.SUBMISSION_FILE: Check.submission_file,
     layout.DECISION: Check.admin, layout.SELECTION: Check.admin, layout.SPOT_CHECK: Check.admin,
-    layout.SURVEY: Check.admin, layout.PROGRAM: Check.admin, layout.SOCIETIES: Check.admin,
+    layout.SURVEY: Check.survey, layout.PROGRAM: Check.admin, layout.SOCIETIES: Check.admin,
     layout.PEOPLE: Check.admin, layout.PANEL: Check.expert, layout.ACCEPTANCE: Check.expert,
 }
 
@@ -186,8 +215,17 @@ def judge(tree: Tree, commit: Commit) -> list[Violation]:
     check = Check(tree, commit)
     for change in commit.changes:
         rule, kind = rule_for(change.path)
-        found += [v(change.path, r, m) for r, m in rule(check, person, change, kind)]
+        problems = check.closed(person, change.path) if change.path.startswith(ROUND_FILES) else []
+        found += [v(change.path, r, m) for r, m in problems or rule(check, person, change, kind)]
     return found
+
+
+ROUND_FILES = ("submissions/", "reviews/")
+
+
+def _year_of(path: str) -> int | None:
+    parts = path.split("/")
+    return int(parts[1]) if len(parts) > 2 and parts[1].isdigit() else None
 
 
 def requires_signature(tree: Tree) -> bool:

@@ -208,6 +208,10 @@ class Tree:
                                            state))
         return found
 
+    def selection_approved(self, year: int) -> bool:
+        selection = self.model(f"reviews/{year}/selection.yaml", Selection)
+        return isinstance(selection, Selection) and selection.approval is not None
+
     def verdict(self, year: int, society: str, stage: str) -> Any:
         """The current decision of one stage (申报 = "application", 结题 = "completion")."""
         decision = self.model(f"reviews/{year}/{society}/decision.yaml", Decision)
