@@ -84,7 +84,7 @@ def ineligibility(year: int, society: Society | None, earlier: Iterable[Earlier]
     if society is not None:
         reasons += [f"{name} {y} 年年检{society.inspections[y]}：近两年年检不合格的学会不予资助"
                     for y in (year - 2, year - 1) if society.inspections.get(y) == "不合格"]
-        reasons += [f"{name}往年项目「{p.name}」（{p.year} 年度）未验收通过：不予资助"
+        reasons += [f"{name}往年项目「{p.name}」（{p.year} 年度）尚未验收通过：不予资助"
                     for p in society.past if p.year < year and not p.accepted]
     reasons += [f"{name or '该学会'}{p.year} 年度项目「{p.name}」为“{p.status}”，未验收通过：不予资助"
                 for p in earlier if p.year < year and p.status in UNFINISHED]

@@ -18,11 +18,13 @@ from gitrepo import (
     BEFORE,
     EXPERT,
     EXPERT_HBNX,
+    HBJSJ,
     HBJX,
     LATER,
     PEOPLE,
     PROGRAM,
     Repo,
+    Who,
     acceptance_path,
     add_key,
     completion_path,
@@ -33,7 +35,6 @@ from gitrepo import (
     make_repo,
     panel_path,
     require_signatures,
-    run_git,
     score_sheet,
     ssh_keygen_available,
     write_completion,
@@ -116,7 +117,6 @@ def test_the_legitimate_flow_admin_adds_an_expert_who_scores_later(repo: Repo) -
     repo.write(PEOPLE, text + "  - {id: new-expert, 姓名: 新专家, 角色: 专家, "
                               "邮箱: [new@expert.example.org], 启用: 是}\n")
     repo.commit(ADMIN, "新增专家", when=LATER)
-    from gitrepo import Who
     repo.write(panel_path("hbjx", "new-expert"), score_sheet("new-expert"))
     sheet = repo.commit(Who("new@expert.example.org", "新专家"), "评分", when=LATER)
     assert rules_of(repo, sheet) == []
@@ -161,8 +161,8 @@ def test_a_closed_year_is_the_admins_alone(repo: Repo) -> None:
     repo.replace(PROGRAM, "已结束: 否", "已结束: 是")
     repo.commit(ADMIN, "2022 年度结束", when=LATER)
     repo.replace("submissions/2022/hbjsj/application.yaml", "状态: 草稿", "状态: 草稿 ")
-    late = repo.commit(run_as := __import__("gitrepo").HBJSJ, "结束后修改", when=LATER)
-    assert run_as and rules_of(repo, late) == [("submissions/2022/hbjsj/application.yaml", "已结束")]
+    late = repo.commit(HBJSJ, "结束后修改", when=LATER)
+    assert rules_of(repo, late) == [("submissions/2022/hbjsj/application.yaml", "已结束")]
 
 
 def test_panel_sheets_lock_once_the_selection_is_approved(repo: Repo) -> None:
