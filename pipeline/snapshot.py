@@ -19,10 +19,18 @@ from pipeline.vcs import Change, Commit, Vcs, is_absent
 from pipeline.yamlio import YamlError, load_bytes
 from schemas.decision import Decision, Selection
 from schemas.program import Program
-from schemas.registry import People, Registry, Society
+from schemas.registry import PackedRegistry, People, Registry, Society
 from schemas.sheets import ScoreSheet
 
 _STATE = re.compile(r"""^状态[ \t]*:[ \t]*["']?(草稿|已提交)["']?[ \t]*(?:#.*)?$""", re.M)
+
+
+def _same(model: Any) -> Any:
+    return model
+
+
+# The two long lists, cached on disk by blob id (the registry packed: a lookup unpickles one entry).
+_CACHED: dict[type[BaseModel], Any] = {People: _same, Registry: PackedRegistry}
 
 
 class Tree:
@@ -74,11 +82,11 @@ class Tree:
             return None
         key = (cls.__name__, blob)
         if key not in self._parsed:
-            store = self.vcs.cache_file(f"{cls.__name__}-{blob}") if cls is People else None
+            store = self.vcs.cache_file(f"{cls.__name__}-{blob}") if cls in _CACHED else None
             cached = load_pickle(store) if store else None
             if cached is None:
                 try:
-                    cached = cls.model_validate(self.data(path, blob))
+                    cached = _CACHED.get(cls, _same)(cls.model_validate(self.data(path, blob)))
                 except ValidationError:
                     cached = False
                 if store:
@@ -195,7 +203,7 @@ class Tree:
 
     def society(self, society: str) -> Society | None:
         registry = self.model("config/societies.yaml", Registry)
-        return registry.get(society) if isinstance(registry, Registry) else None
+        return registry.get(society) if registry else None
 
     def earlier(self, year: int, society: str) -> list[facts.Earlier]:
         """The society's projects of earlier years in this tree, with how each stands now."""
