@@ -8,7 +8,7 @@ project's status (locked after 立项; 结题 only once 已立项) and the progr
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import islice
@@ -18,8 +18,9 @@ from typing import Any, TextIO
 from pipeline import layout, status
 from pipeline.errors import QianghuiError
 from pipeline.layout import FileKind, Layout
+from pipeline.rights import PEOPLE, fingerprint
 from pipeline.snapshot import Tree, references
-from pipeline.vcs import Change, Commit, Vcs
+from pipeline.vcs import Change, Commit, Vcs, is_absent
 from schemas.program import Program
 from schemas.registry import People, Person
 
@@ -104,6 +105,8 @@ class Check:
 
     def report_locked(self, year: int, society: str) -> list[tuple[str, str]]:
         before = self.tree.status_of(year, society)
+        if before in status.FINAL:
+            return [("状态", f"项目状态为“{before}”：验收评分已开始，结题报告及其文件已锁定")]
         if before not in status.REPORTABLE:
             return [("状态", f"项目状态为“{before or '未申报'}”，只有已立项的项目才能提交或修改结题报告")]
         if self.tree.passed(year, society, "completion"):
@@ -140,12 +143,39 @@ class Check:
             return [("权限", f"评分表只能由专家「{kind.expert}」本人提交")]
         if kind.society in person.societies:
             return [("回避", f"{person.name}是学会「{kind.society}」的成员，不能为其评分")]
+        if kind.kind == layout.PANEL and self.tree.selection_approved(kind.year):
+            return [("评审期", f"{kind.year} 年度立项名单已审批，立项评分表已锁定")]
         before = self.tree.status_of(kind.year, kind.society)
         window = (status.PENDING,) if kind.kind == layout.PANEL else (
-            status.REPORTED, status.ACCEPTED, status.FAILED)
+            status.REPORTED, *status.FINAL)
         if before not in window:
             return [("评审期", f"项目状态为“{before or '未申报'}”，不在评分期（{'、'.join(window)}）内")]
         return []
+
+    def survey(self, person: Person, change: Change, kind: FileKind) -> list[tuple[str, str]]:
+        """问卷调查 is the admin's; it locks with the acceptance result, when the year closes."""
+        return self.admin(person, change, kind)
+
+    def closed(self, person: Person, path: str) -> list[tuple[str, str]]:
+        """A closed year's submissions and reviews: only an admin may change them, and the final
+        acceptance material (reports, their files, acceptance and survey sheets) nobody."""
+        kind = layout.classify(path)
+        year = kind.year if kind else _year_of(path)
+        program = self.tree.program(year) if year else None
+        if program is None or not program.closed:
+            return []
+        final = kind is not None and kind.kind in (layout.COMPLETION, layout.ACCEPTANCE, layout.SURVEY)
+        if final or (kind is not None and kind.kind == layout.SUBMISSION_FILE and self.report_file(path)):
+            return [("已结束", f"{year} 年度已结束（已结束: 是），验收结果已是最终结果，结题材料和验收评分已锁定"
+                              "（确需更正时，由管理员先把该年度改回“已结束: 否”）")]
+        if person.role != "管理员":
+            return [("已结束", f"{year} 年度已结束（已结束: 是），只有管理员可以修改该年度的文件")]
+        return []
+
+    def report_file(self, path: str) -> bool:
+        parts = path.split("/", 3)
+        report = self.tree.data(f"submissions/{parts[1]}/{parts[2]}/completion.yaml")
+        return parts[3] in references(report, ("活动照片", "附件"))
 
     def maintainer(self, person: Person, change: Change, kind: FileKind) -> list[tuple[str, str]]:
         if person.role == "维护者":
@@ -157,7 +187,7 @@ RULES: dict[str, Rule] = {
     layout.APPLICATION: Check.application, layout.COMPLETION: Check.completion,
     layout.SUBMISSION_FILE: Check.submission_file,
     layout.DECISION: Check.admin, layout.SELECTION: Check.admin, layout.SPOT_CHECK: Check.admin,
-    layout.SURVEY: Check.admin, layout.PROGRAM: Check.admin, layout.SOCIETIES: Check.admin,
+    layout.SURVEY: Check.survey, layout.PROGRAM: Check.admin, layout.SOCIETIES: Check.admin,
     layout.PEOPLE: Check.admin, layout.PANEL: Check.expert, layout.ACCEPTANCE: Check.expert,
 }
 
@@ -177,20 +207,28 @@ def judge(tree: Tree, commit: Commit) -> list[Violation]:
     def v(path: str, rule: str, message: str) -> Violation:
         return Violation(commit.sha, commit.author, commit.email, path, rule, message)
 
-    people = tree.people()
-    person = people.by_email(commit.email) if people else None
+    person, why = tree.rights.person(commit.email)
     if person is None:
-        return [v("", "身份", "作者邮箱未在 config/people.yaml 中登记（以提交前的版本为准）")]
+        return [v("", "身份", why)]
     if not person.enabled:
         return [v("", "身份", f"{person.name}的账号未启用（启用: 否）")]
     found = []
     if requires_signature(tree):
-        found += [v("", "签名", m) for m in signature_problems(commit, person, people)]
+        found += [v("", "签名", m) for m in signature_problems(commit, person, tree.people())]
     check = Check(tree, commit)
     for change in commit.changes:
         rule, kind = rule_for(change.path)
-        found += [v(change.path, r, m) for r, m in rule(check, person, change, kind)]
+        problems = check.closed(person, change.path) if change.path.startswith(ROUND_FILES) else []
+        found += [v(change.path, r, m) for r, m in problems or rule(check, person, change, kind)]
     return found
+
+
+ROUND_FILES = ("submissions/", "reviews/")
+
+
+def _year_of(path: str) -> int | None:
+    parts = path.split("/")
+    return int(parts[1]) if len(parts) > 2 and parts[1].isdigit() else None
 
 
 def requires_signature(tree: Tree) -> bool:
@@ -208,6 +246,9 @@ def signature_problems(commit: Commit, person: Person, people: People | None) ->
     signer = people.by_email(commit.signer) if people and commit.signer else None
     if signer is None or signer.id != person.id:
         return [f"签名者（{commit.signer or '未知'}）不是提交作者{person.name}本人"]
+    if commit.key and commit.key not in {fingerprint(k) for k in person.keys}:
+        return [f"签名所用的密钥（{commit.key}）在提交时不是{person.name}登记的密钥"
+                "（已被撤销或尚未生效）"]
     return []
 
 
@@ -221,28 +262,51 @@ def allowed_signers(people: Iterable[Person]) -> str:
 def check_range(vcs: Vcs, revs: list[str], *, received: datetime | None = None) -> list[Violation]:
     """Walk `revs` oldest first and judge every commit on the state before it; `received`
     (the hook's: now) is when the server received each commit that has no note of it yet."""
+    found: list[Violation] = []
+    for commit, tree in walk(vcs, revs):
+        commit.received = commit.received or received
+        found += judge(tree, commit)
+    return found
+
+
+def walk(vcs: Vcs, revs: list[str]) -> Iterator[tuple[Commit, Tree]]:
+    """Each commit of `revs`, oldest first, with the tree as it stood before it (the tree moves
+    past the commit when the caller asks for the next one)."""
     from pipeline.parallel import workers
 
     tip = vcs.tip(revs)
     parsed: dict[tuple[str, str], Any] = {}          # blob → parsed, shared by both trees
-    keyring = Tree(vcs, vcs.tree_blobs(tip, ["config/people.yaml"]), parsed).people()
+    excluded = [r for r in revs if r.startswith("^")]
     with tempfile.TemporaryDirectory() as tmp, vcs:
-        signers = Path(tmp) / "allowed_signers"
-        signers.write_text(allowed_signers(keyring.people if keyring else []), encoding="utf-8")
-        found: list[Violation] = []
+        signers = keyring(vcs, tip, excluded, Path(tmp), parsed)
         tree: Tree | None = None
         commits = vcs.log(revs, signers=signers, workers=workers())
         while batch := list(islice(commits, BATCH)):
             if tree is None:
                 first = batch[0]
-                tree = Tree(vcs, vcs.tree_blobs(first.parents[0]) if first.parents else {}, parsed)
+                base = first.parents[0] if first.parents else None
+                tree = Tree(vcs, vcs.tree_blobs(base) if base else {}, parsed)
+                tree.start_rights(vcs.changes_of(PEOPLE, base, excluded) if base else [])
             tree.prefetch(change for commit in batch for change in commit.changes)
             for commit in batch:
-                commit.received = commit.received or received
-                found += judge(tree, commit)
-                for change in commit.changes:
-                    tree.apply(change)
-        return found
+                yield commit, tree
+                tree.apply_commit(commit)
+
+
+def keyring(vcs: Vcs, tip: str, excluded: list[str], folder: Path,
+            parsed: dict[tuple[str, str], Any]) -> Path | None:
+    """git's allowed-signers file with every key any version of the people list has held (a
+    commit is then checked against the keys its author held when it was made), or None when no
+    program at the tip asks for signatures."""
+    tree = Tree(vcs, vcs.tree_blobs(tip, ["config/"]), parsed)
+    if not requires_signature(tree):
+        return None
+    blobs = {tree.blobs.get(PEOPLE)} | {new for _, new, _ in vcs.changes_of(PEOPLE, tip, [])}
+    everyone = [p for blob in blobs if blob and not is_absent(blob)
+                for people in [tree.people_of(blob)] if people for p in people.people]
+    signers = folder / "allowed_signers"
+    signers.write_text(allowed_signers(everyone), encoding="utf-8")
+    return signers
 
 
 BATCH = 64      # commits read ahead, so git fetches their files while earlier ones are judged

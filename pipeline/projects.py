@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from pipeline import layout, scoring, status
+from pipeline import facts, layout, scoring, status
 from pipeline.errors import Problem
 from pipeline.validate import Config, FileResult, ValidationResult
 from schemas.application import Application
 from schemas.completion import Completion
-from schemas.decision import Decision, Selection, Verdict
+from schemas.decision import Decision, Selection
 from schemas.program import Program
 from schemas.sheets import ScoreSheet, SpotCheck, Survey
 
@@ -48,6 +49,7 @@ class Project:
     report: Completion | None = None
     survey: Survey | None = None
     grant: Decimal | None = None          # 资助金额 in the approved selection
+    ineligible: tuple[str, ...] = ()      # why the society may not be funded this year
 
     def applied(self) -> Decimal | None:
         """申报资助金额: from the valid model, else as typed (a draft may be incomplete)."""
@@ -84,6 +86,7 @@ class Project:
                 "状态": self.status, "立项评分": _num(self.scores.panel),
                 "排名": self.scores.rank or "", "验收得分": _num(self.scores.acceptance),
                 "等级": self.scores.grade, "错误": self.problem_count or "",
+                "不符合条件原因": "；".join(self.ineligible),
                 "文档": "、".join(self.documents)}
 
 
@@ -96,15 +99,22 @@ COLUMNS = ["年度", "学会", "学会名称", "项目名称", "类别", "项目
 
 
 def build_projects(result: ValidationResult, config: Config) -> list[Project]:
-    """One Project per application file in the validation result, status derived."""
+    """One Project per application file in the validation result, status derived — year by
+    year, since a society's eligibility depends on how its earlier projects ended."""
     index = Index.of(result)
-    projects = []
+    found: list[tuple[int, str, FileResult]] = []
     for fr in result.files:
         kind = layout.classify(fr.path)
-        if fr.kind != layout.APPLICATION or kind is None or not kind.year or not kind.society:
-            continue
-        projects.append(make_project(kind.year, kind.society, fr, index, config))
-    return projects
+        if fr.kind == layout.APPLICATION and kind is not None and kind.year and kind.society:
+            found.append((kind.year, kind.society, fr))
+    done: dict[str, list[facts.Earlier]] = {}
+    projects: dict[int, Project] = {}
+    for position, (year, society, fr) in sorted(enumerate(found), key=lambda e: e[1][0]):
+        project = make_project(year, society, fr, index, config, done.get(society, ()))
+        done.setdefault(society, []).append(
+            facts.Earlier(year, facts.project_name(project.raw), project.status))
+        projects[position] = project
+    return [projects[i] for i in range(len(found))]
 
 
 @dataclass
@@ -199,42 +209,44 @@ def score_project(year: int, society: str, index: Index, program: Program | None
     return scores
 
 
-def _verdict(v: Verdict | None) -> status.Verdict | None:
-    return status.Verdict(v.outcome, v.version) if v else None
-
-
-def facts_for(year: int, society: str, fr: FileResult, index: Index, config: Config,
-              acceptance: Decimal | None = None) -> status.Facts:
-    """What the files of one project say, for the status machine."""
-    data = fr.data if isinstance(fr.data, dict) else {}
-    decision = index.decisions.get((year, society))
-    verdicts = decision.model if decision and isinstance(decision.model, Decision) else None
-    report = index.completions.get((year, society))
-    report_data = report.data if report and isinstance(report.data, dict) else None
-    program = config.programs.get(year)
-    return status.Facts(
-        form_state=str(data.get("状态") or status.DRAFT), sha256=fr.sha256,
-        review=_verdict(verdicts.application if verdicts else None),
-        selected=society in index.funded(year),
-        round_closed=bool(program and program.closed),
-        report_state=str(report_data.get("状态") or status.DRAFT) if report_data is not None else None,
-        report_sha256=report.sha256 if report else "",
-        report_review=_verdict(verdicts.completion if verdicts else None),
-        acceptance=acceptance,
-        pass_line=program.pass_line if program else status.Facts.pass_line)
+def project_files(year: int, society: str, fr: FileResult, index: Index, config: Config,
+                  earlier: Sequence[facts.Earlier] = ()) -> facts.ProjectFiles:
+    """The files that decide one project's status, from the validation result."""
+    key = (year, society)
+    decision = index.decisions.get(key)
+    report = index.completions.get(key)
+    selection = index.selections.get(year)
+    return facts.ProjectFiles(
+        year, society, fr.data if isinstance(fr.data, dict) else {}, fr.sha256,
+        decision=decision.model if decision and isinstance(decision.model, Decision) else None,
+        selection=selection.model if selection and isinstance(selection.model, Selection) else None,
+        report=report.data if report and isinstance(report.data, dict) else None,
+        report_sha=report.sha256 if report else "",
+        acceptance=valid_sheets(index.acceptance.get(key, [])),
+        program=config.programs.get(year),
+        registered=config.registry.get(society) if config.registry else None,
+        earlier=tuple(earlier))
 
 
 def make_project(year: int, society: str, fr: FileResult, index: Index,
-                 config: Config) -> Project:
+                 config: Config, earlier: Sequence[facts.Earlier] = ()) -> Project:
     """Derive the status; a contradiction in the files becomes a problem of the application."""
     scores = score_project(year, society, index, config.programs.get(year))
-    outcome = status.derive(facts_for(year, society, fr, index, config, scores.acceptance))
+    files = project_files(year, society, fr, index, config, earlier)
+    the_facts = facts.facts_of(files)
+    outcome = status.derive(the_facts)
     decision_file = index.decisions.get((year, society))
     decision = decision_file.model if decision_file else None
-    for message in outcome.violations:
+    messages = list(outcome.violations)
+    if the_facts.form_state != status.DRAFT:
+        messages += [f"config/societies.yaml 中缺少{files.registered.name if files.registered else society}"
+                     f" {y} 年的年检结果：判断 {year} 年度申报资格需要 {year - 2}、{year - 1} 两年的年检记录，"
+                     "请管理员补录" for y in facts.missing_inspections(year, files.registered)]
+    for message in messages:
         line, column = fr.doc.locate(("状态",)) if fr.doc else (0, 0)
-        fr.problems.append(Problem(fr.path, line, column, "状态", "status-violation", message))
-    entry = config.registry.get(society) if config.registry else None
+        code = "status-violation" if message in outcome.violations else "inspection-missing"
+        fr.problems.append(Problem(fr.path, line, column, "状态", code, message))
+    entry = files.registered
     key = (year, society)
     return Project(year, society, entry.name if entry else society, fr, outcome.status,
                    outcome.violations,
@@ -242,4 +254,4 @@ def make_project(year: int, society: str, fr: FileResult, index: Index,
                    scores=scores,
                    report=_valid(index.completions.get(key), Completion),
                    survey=_valid(index.surveys.get(key), Survey),
-                   grant=index.grant(year, society))
+                   grant=index.grant(year, society), ineligible=the_facts.ineligible)

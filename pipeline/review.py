@@ -39,7 +39,7 @@ def evaluate_project(lay: Layout, year: int, society: str) -> tuple[Project, Val
     if not lay.application(year, society).exists():
         raise QianghuiError(f"{year} 年度没有学会「{society}」的申报表（{lay.rel(lay.application(year, society))}）")
     validation, projects, _ = evaluate(lay, project_files(lay, [(year, society)]))
-    return next(p for p in projects if p.society == society), validation
+    return next(p for p in projects if (p.year, p.society) == (year, society)), validation
 
 
 def problems_of(validation: ValidationResult, rel: str) -> list[Problem]:
@@ -107,11 +107,17 @@ def review(lay: Layout, year: int, society: str, *, outcome: str, opinion: str,
         raise QianghuiError("请用 -m 写明审核意见")
     if len(opinion.strip()) > 500:
         raise QianghuiError(f"审核意见太长（{len(opinion.strip())} 字）：不能超过 500 字")
-    project = find_project(lay, year, society)
+    project, validation = evaluate_project(lay, year, society)
     stage, target = ("结题", lay.completion(year, society)) if report else ("申报", lay.application(year, society))
     expected = status.REPORTED if report else status.PENDING
-    if project.status != expected:
+    if project.status == status.INELIGIBLE and outcome == "通过":
+        raise QianghuiError(f"{project.society_name}不符合申报条件，不能审核通过："
+                            + "；".join(project.ineligible))
+    if project.status != expected and not (project.status == status.INELIGIBLE and not report):
         raise QianghuiError(f"项目状态为“{project.status}”，只有“{expected}”的{stage}材料可以审核")
+    problems = problems_of(validation, lay.rel(target))
+    if outcome == "通过" and problems:
+        raise QianghuiError(f"{lay.rel(target)} 还有错误，不能审核通过（可以驳回并写明原因）：", problems)
     if vcs.dirty(target):
         raise QianghuiError(f"{lay.rel(target)} 有尚未提交到 git 的修改：只能审核已提交的版本")
     version = "sha256:" + load_file(target, lay.rel(target)).sha256

@@ -12,13 +12,15 @@ from decimal import Decimal
 from pathlib import Path
 
 from pipeline import files, layout, scoring
+from pipeline.facts import ineligibility
 from pipeline.layout import FileKind, Layout
 from pipeline.loading import Config, FileResult, load_form
-from pipeline.rules import Finding, check_completion, check_identity, ineligibility, yuan
+from pipeline.rules import Finding, check_completion, check_identity, yuan
 from schemas.application import Application
 from schemas.completion import Completion
 from schemas.decision import Decision, Selection
 from schemas.program import Program
+from schemas.registry import Person
 from schemas.sheets import ScoreSheet, SpotCheck, Survey
 
 
@@ -83,7 +85,7 @@ def check_selection(selection: Selection, year: int, program: Program | None, co
                                     f"学会「{entry.society}」没有 {year} 年度的申报表"))
         society = config.registry.get(entry.society) if config.registry else None
         if society is not None:
-            findings += [Finding(loc, "ineligible", r) for r in ineligibility(year, society)]
+            findings += [Finding(loc, "ineligible", r) for r in ineligibility(year, society, ())]
         if program is not None and entry.amount > program.amount:
             findings.append(Finding(("立项", i, "资助金额"), "amount-over",
                                     f"资助金额超过每个项目的上限 {yuan(program.amount)} 元"))
@@ -159,16 +161,24 @@ def validate_sheet(lay: Layout, path: Path, kind: FileKind, config: Config,
     sheet = result.model
     if not isinstance(sheet, ScoreSheet) or not kind.year or not kind.society or not kind.expert:
         return result
-    program = config.programs.get(kind.year)
-    findings: list[Finding] = []
-    if program is not None:
-        rubric = program.panel_rubric if kind.kind == layout.PANEL else program.acceptance_rubric
-        findings += scoring.check_sheet(sheet, rubric, kind.expert, config.person(sheet.expert),
-                                        kind.society, people_known=config.people is not None)
+    findings = sheet_findings(sheet, kind.kind, kind.expert, kind.society,
+                              config.programs.get(kind.year), config.person(sheet.expert),
+                              config.people is not None)
     if not lay.application(kind.year, kind.society).exists():
         findings.append(Finding((), "sheet-orphan", f"学会「{kind.society}」没有 {kind.year} 年度的申报表"))
     result.add(findings)
     return result
+
+
+def sheet_findings(sheet: ScoreSheet, kind: str, expert: str, society: str,
+                   program: Program | None, person: Person | None,
+                   people_known: bool) -> list[Finding]:
+    """What is wrong with a sheet against its year's rubric and its expert (the history walk
+    asks the same question to count exactly the sheets the working tree counts)."""
+    if program is None:
+        return []
+    rubric = program.panel_rubric if kind == layout.PANEL else program.acceptance_rubric
+    return scoring.check_sheet(sheet, rubric, expert, person, society, people_known=people_known)
 
 
 def validate_survey(lay: Layout, path: Path, kind: FileKind, config: Config,

@@ -9,7 +9,7 @@ from pipeline.errors import Finding, Loc
 from schemas.application import Application
 from schemas.completion import Completion
 from schemas.program import Program
-from schemas.registry import Society, SocietyLookup
+from schemas.registry import SocietyLookup
 
 
 def yuan(amount: Decimal) -> str:
@@ -45,9 +45,6 @@ def check_application(app: Application, program: Program | None, registry: Socie
                              f"没有 {app.year} 年度的申报通知（config/program-{app.year}.yaml）"))
     else:
         found += check_against_program(app, program)
-    society = registry.get(app.society) if registry else None
-    if society is not None:
-        found += check_eligibility(app.year, society)
     return found
 
 
@@ -79,20 +76,6 @@ def check_against_program(app: Application, program: Program) -> list[Finding]:
                              f"项目形式「{app.subtype}」不属于“{app.category}”类，"
                              f"应为：{'、'.join(subtypes)}"))
     return found
-
-
-def check_eligibility(year: int, society: Society) -> list[Finding]:
-    """近两年年检不合格, or an earlier 党建强会 project not accepted → not fundable."""
-    return [Finding(("学会",), "ineligible", reason) for reason in ineligibility(year, society)]
-
-
-def ineligibility(year: int, society: Society) -> list[str]:
-    """The reasons (Chinese) why a society may not be funded in `year`; empty when eligible."""
-    reasons = [f"{society.name} {y} 年年检{society.inspections[y]}：近两年年检不合格的学会不予资助"
-               for y in (year - 2, year - 1) if society.inspections.get(y) == "不合格"]
-    reasons += [f"{society.name}往年项目「{p.name}」（{p.year} 年度）尚未验收通过：不予资助"
-                for p in society.past if p.year < year and not p.accepted]
-    return reasons
 
 
 def check_completion(report: Completion, app: Application, grant: Decimal) -> list[Finding]:

@@ -76,10 +76,15 @@ def evaluate(lay: Layout, targets: list[Path] | None, *, today: date | None = No
 
 
 def project_files(lay: Layout, societies: Iterable[tuple[int, str]]) -> list[Path]:
-    """Every existing file that decides the status of the named projects."""
+    """Every existing file that decides the status of the named projects — the society's
+    projects of earlier years included, since how they ended decides its eligibility."""
     paths: set[Path] = set()
     years = set()
-    for year, society in set(societies):
+    wanted = set(societies)
+    for year, society in set(wanted):
+        wanted.update((y, society) for y in lay.years() if y < year
+                      and lay.application(y, society).exists())
+    for year, society in wanted:
         paths.update(lay.own_forms(year, society))
         years.add(year)
     for year in years:

@@ -12,15 +12,25 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from pipeline import status
+from pipeline import facts, layout, rights, status
 from pipeline.cache import load_pickle, save_pickle
-from pipeline.vcs import Change, Vcs, is_absent
+from pipeline.reviews import sheet_findings
+from pipeline.vcs import Change, Commit, Vcs, is_absent
 from pipeline.yamlio import YamlError, load_bytes
 from schemas.decision import Decision, Selection
 from schemas.program import Program
-from schemas.registry import People
+from schemas.registry import PackedRegistry, People, Registry, Society
+from schemas.sheets import ScoreSheet
 
 _STATE = re.compile(r"""^状态[ \t]*:[ \t]*["']?(草稿|已提交)["']?[ \t]*(?:#.*)?$""", re.M)
+
+
+def _same(model: Any) -> Any:
+    return model
+
+
+# The two long lists, cached on disk by blob id (the registry packed: a lookup unpickles one entry).
+_CACHED: dict[type[BaseModel], Any] = {People: _same, Registry: PackedRegistry}
 
 
 class Tree:
@@ -32,6 +42,8 @@ class Tree:
         self.blobs = blobs
         self._parsed: dict[tuple[str, str], Any] = {} if parsed is None else parsed
         self._years: list[int] | None = None
+        self._sheets: dict[tuple[str, str, str], set[str]] | None = None
+        self.rights = rights.Rights(self.people_of, [])
 
     def raw(self, blob: str) -> bytes:
         return self.vcs.blob(blob)
@@ -64,17 +76,17 @@ class Tree:
                 self._parsed[key] = data if isinstance(data, dict) else None
         return self._parsed[key]  # type: ignore[no-any-return]
 
-    def model(self, path: str, cls: type[BaseModel]) -> Any:
-        blob = self.blobs.get(path)
-        if not blob:
+    def model(self, path: str, cls: type[BaseModel], blob: str | None = None) -> Any:
+        blob = blob or self.blobs.get(path)
+        if not blob or is_absent(blob):
             return None
         key = (cls.__name__, blob)
         if key not in self._parsed:
-            store = self.vcs.cache_file(f"{cls.__name__}-{blob}") if cls is People else None
+            store = self.vcs.cache_file(f"{cls.__name__}-{blob}") if cls in _CACHED else None
             cached = load_pickle(store) if store else None
             if cached is None:
                 try:
-                    cached = cls.model_validate(self.data(path))
+                    cached = _CACHED.get(cls, _same)(cls.model_validate(self.data(path, blob)))
                 except ValidationError:
                     cached = False
                 if store:
@@ -98,7 +110,8 @@ class Tree:
         for change in changes:
             parts = change.path.split("/")
             if len(parts) > 3 and parts[0] in ("submissions", "reviews"):
-                for path in status_paths(parts[1], parts[2]):
+                sheets = self.sheets(parts[1], parts[2], layout.ACCEPTANCE)
+                for path in (*status_paths(parts[1], parts[2]), *sheets):
                     blob = self.blobs.get(path)
                     if blob:
                         wanted.append(blob)
@@ -112,7 +125,23 @@ class Tree:
         return self._years
 
     def people(self) -> People | None:
-        return self.model("config/people.yaml", People)  # type: ignore[no-any-return]
+        return self.model(rights.PEOPLE, People)  # type: ignore[no-any-return]
+
+    def people_of(self, blob: str) -> People | None:
+        return self.model(rights.PEOPLE, People, blob)  # type: ignore[no-any-return]
+
+    def start_rights(self, changes: list[tuple[str, str, str]]) -> None:
+        """Who holds which rights from here on (see pipeline.rights)."""
+        self.rights = rights.Rights(self.people_of,
+                                    rights.start(self.blobs.get(rights.PEOPLE), changes, self.people_of))
+
+    def apply_commit(self, commit: Commit) -> None:
+        """Move on past one commit: its files, and who made the people list."""
+        for change in commit.changes:
+            self.apply(change)
+            if change.path == rights.PEOPLE:
+                self.rights.record(None if is_absent(change.new_blob) else change.new_blob,
+                                   commit.email)
 
     def program(self, year: int) -> Program | None:
         return self.model(f"config/program-{year}.yaml", Program)  # type: ignore[no-any-return]
@@ -123,27 +152,73 @@ class Tree:
         app = self.head(f"{base}/application.yaml")
         if app is None:
             return None
-        return status.derive(self.facts(year, society, app)).status
+        return status.derive(facts.facts_of(self.project_files(year, society, app))).status
 
-    def facts(self, year: int, society: str, app: dict[str, Any]) -> status.Facts:
+    def project_files(self, year: int, society: str, app: dict[str, Any]) -> facts.ProjectFiles:
+        """The same inputs `projects` gathers from the working tree, read from blobs."""
         app_path, report_path, decision_path, selection_path, _ = status_paths(year, society)
-        decision = self.model(decision_path, Decision)
-        selection = self.model(selection_path, Selection)
         report = self.head(report_path)
+        submitted = app.get("状态") == "已提交"
+        return facts.ProjectFiles(
+            year, society, app, self.sha256(app_path),
+            decision=self.model(decision_path, Decision),
+            selection=self.model(selection_path, Selection),
+            report=report if isinstance(report, dict) else None,
+            report_sha=self.sha256(report_path),
+            acceptance=self.counted_sheets(year, society, layout.ACCEPTANCE),
+            program=self.program(year),
+            registered=self.society(society) if submitted else None,
+            earlier=self.earlier(year, society) if submitted else ())
+
+    def counted_sheets(self, year: int, society: str, kind: str) -> list[ScoreSheet]:
+        """The project's score sheets of one kind that pass the checks `qianghui validate`
+        makes (the walk must count exactly the sheets the working tree counts)."""
         program = self.program(year)
-        funded = {e.society for e in selection.funded} if selection and selection.approval else set()
+        people = self.people()
+        counted = []
+        for path in sorted(self.sheets(year, society, kind)):
+            sheet = self.model(path, ScoreSheet)
+            expert = path.rsplit("/", 1)[-1].removesuffix(".yaml")
+            if isinstance(sheet, ScoreSheet) and not sheet_findings(
+                    sheet, kind, expert, society, program,
+                    people.by_id(sheet.expert) if people else None, people is not None):
+                counted.append(sheet)
+        return counted
 
-        def verdict(v: Any) -> status.Verdict | None:
-            return status.Verdict(v.outcome, v.version) if v else None
+    def sheets(self, year: int | str, society: str, kind: str) -> set[str]:
+        """Paths of the project's panel or acceptance sheets at this point."""
+        if self._sheets is None:
+            self._sheets = {}
+            for path in self.blobs:
+                self._index_sheet(path, add=True)
+        return self._sheets.get((str(year), society, kind), set())
 
-        return status.Facts(
-            form_state=str(app.get("状态") or status.DRAFT),
-            sha256=self.sha256(app_path),
-            review=verdict(decision.application if decision else None),
-            selected=society in funded, round_closed=bool(program and program.closed),
-            report_state=str(report.get("状态") or status.DRAFT) if isinstance(report, dict) else None,
-            report_sha256=self.sha256(report_path),
-            report_review=verdict(decision.completion if decision else None))
+    def _index_sheet(self, path: str, *, add: bool) -> None:
+        parts = path.split("/")
+        if (self._sheets is None or len(parts) != 5 or parts[0] != "reviews"
+                or parts[3] not in (layout.PANEL, layout.ACCEPTANCE) or not parts[4].endswith(".yaml")):
+            return
+        found = self._sheets.setdefault((parts[1], parts[2], parts[3]), set())
+        found.add(path) if add else found.discard(path)
+
+    def society(self, society: str) -> Society | None:
+        registry = self.model("config/societies.yaml", Registry)
+        return registry.get(society) if registry else None
+
+    def earlier(self, year: int, society: str) -> list[facts.Earlier]:
+        """The society's projects of earlier years in this tree, with how each stands now."""
+        found = []
+        for y in sorted(y for y in self.program_years() if y < year):
+            state = self.status_of(y, society)
+            if state is not None:
+                app = self.data(f"submissions/{y}/{society}/application.yaml")
+                found.append(facts.Earlier(y, facts.project_name(app if isinstance(app, dict) else None),
+                                           state))
+        return found
+
+    def selection_approved(self, year: int) -> bool:
+        selection = self.model(f"reviews/{year}/selection.yaml", Selection)
+        return isinstance(selection, Selection) and selection.approval is not None
 
     def verdict(self, year: int, society: str, stage: str) -> Any:
         """The current decision of one stage (申报 = "application", 结题 = "completion")."""
@@ -161,8 +236,10 @@ class Tree:
             self._years = None
         if is_absent(change.new_blob):
             self.blobs.pop(change.path, None)
+            self._index_sheet(change.path, add=False)
         else:
             self.blobs[change.path] = change.new_blob
+            self._index_sheet(change.path, add=True)
 
 
 def status_paths(year: int | str, society: str) -> tuple[str, ...]:

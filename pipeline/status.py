@@ -2,6 +2,9 @@
 
 草稿 → 未审核 → 已驳回 → (edit + 提交) → 未审核 → 已立项 / 未立项;
 已立项 → 待验收 → 结题驳回 / 验收通过 / 验收不通过.
+A submitted application of a society that may not be funded this year (年检, or an earlier
+project that did not pass acceptance) is 不符合条件: a status, not an error of the form, so the
+office's run does not fail all year for one society; it can be neither approved nor funded.
 """
 
 from __future__ import annotations
@@ -18,8 +21,11 @@ REPORTED = "待验收"
 REPORT_RETURNED = "结题驳回"
 ACCEPTED = "验收通过"
 FAILED = "验收不通过"
-ALL = (DRAFT, PENDING, RETURNED, FUNDED, DECLINED, REPORTED, REPORT_RETURNED, ACCEPTED, FAILED)
-EDITABLE = (DRAFT, PENDING, RETURNED)
+INELIGIBLE = "不符合条件"
+ALL = (DRAFT, PENDING, RETURNED, INELIGIBLE, FUNDED, DECLINED, REPORTED, REPORT_RETURNED,
+       ACCEPTED, FAILED)
+EDITABLE = (DRAFT, PENDING, RETURNED, INELIGIBLE)
+FINAL = (ACCEPTED, FAILED)               # an acceptance result: the report and its sheets lock
 REPORTABLE = (FUNDED, REPORTED, REPORT_RETURNED)
 
 
@@ -48,6 +54,7 @@ class Facts:
     report_review: Verdict | None = None  # decision.yaml 结题
     acceptance: Decimal | None = None    # combined 考核表 score, once sheets exist
     pass_line: Decimal = Decimal(60)
+    ineligible: tuple[str, ...] = ()     # why the society may not be funded this year
 
 
 @dataclass(frozen=True)
@@ -81,7 +88,11 @@ def _application_status(f: Facts, violations: list[str]) -> str:
     if review is not None and review.outcome == "驳回":
         return RETURNED
     if f.selected:
+        if f.ineligible:
+            violations.append("不符合申报条件的项目不能立项：" + "；".join(f.ineligible))
         return FUNDED
+    if f.ineligible:
+        return INELIGIBLE
     return DECLINED if f.round_closed else PENDING
 
 

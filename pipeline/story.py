@@ -17,7 +17,7 @@ from schemas.decision import Decision, Selection
 def describe(lay: Layout, project: Project) -> str:
     """Everything about one project: status, fields, files, decisions, score sheets."""
     lines = [f"{project.year} 年度 {project.society_name}（{project.society}）",
-             f"状态：{project.status}", ""]
+             f"状态：{project.status}", *(f"  不符合条件：{r}" for r in project.ineligible), ""]
     lines += [f"{messages.field_path(loc)}：{value}" for loc, value in iter_scalars(project.raw)
               if value is not None]
     folder = lay.submission_dir(project.year, project.society)

@@ -20,7 +20,7 @@ from typing import IO, NamedTuple
 from pipeline.errors import QianghuiError
 
 _FORMAT = "%x1e" + "%x1f".join(["%H", "%P", "%an", "%ae", "%aI", "%cI", "%s"])
-_LIST = "%H%x1f%G?%x1f%GS"      # one line per commit: id, signature status, signer
+_LIST = "%H%x1f%G?%x1f%GS%x1f%GF"   # one line per commit: id, signature status, signer, key
 _ZERO = "0" * 40
 _GIT = ["git", "-c", "core.quotePath=false"]
 # git's delta-base cache (96 MB by default) costs more in page faults than it saves when
@@ -54,6 +54,7 @@ class Commit:
     signer: str             # %GS: the principal (e-mail) the good signature belongs to
     subject: str
     changes: list[Change] = field(default_factory=list)
+    key: str = ""           # %GF: the fingerprint of the key that made the signature
     received: datetime | None = None     # when the central server received it (its note)
 
 
@@ -125,7 +126,8 @@ class Vcs:
                 for reader in readers:
                     for record in reader.records():
                         commit = parse_record(record)
-                        commit.signature, commit.signer = signatures.get(commit.sha, ("N", ""))
+                        commit.signature, commit.signer, commit.key = signatures.get(
+                            commit.sha, ("N", "", ""))
                         commit.received = received.get(commit.sha)
                         yield commit
             finally:
@@ -143,6 +145,20 @@ class Vcs:
             if line and not line.startswith("^"):
                 return line.strip()
         raise QianghuiError(f"提交范围「{' '.join(revs)}」中没有提交")
+
+    def changes_of(self, path: str, rev: str, excluded: Sequence[str]) -> list[tuple[str, str, str]]:
+        """The commits up to `rev` (minus `excluded`) that changed one file, newest first, as
+        (blob before, blob after, author e-mail)."""
+        out = self.run("log", "--format=%x1e%ae", "--raw", "--no-abbrev", "--no-renames", rev,
+                       *excluded, "--", path)
+        found = []
+        for record in out.split("\x1e")[1:]:
+            email, _, raw = record.partition("\n")
+            for line in raw.splitlines():
+                if line.startswith(":"):
+                    parts = line.partition("\t")[0].split()
+                    found.append((parts[2], parts[3], email.strip()))
+        return found
 
     def tree_blobs(self, rev: str, paths: Sequence[str] = ()) -> dict[str, str]:
         """path → blob id of every file at a revision (or of `paths` only), one `ls-tree`."""
@@ -424,10 +440,9 @@ def parse_record(record: str) -> Commit:
     return commit
 
 
-def _signature(line: str) -> tuple[str, tuple[str, str]]:
-    sha, _, rest = line.partition("\x1f")
-    status, _, signer = rest.partition("\x1f")
-    return sha, (status or "N", signer)
+def _signature(line: str) -> tuple[str, tuple[str, str, str]]:
+    sha, status, signer, key = (line.split("\x1f") + ["", "", ""])[:4]
+    return sha, (status or "N", signer, key)
 
 
 def _unquote(path: str) -> str:

@@ -274,13 +274,13 @@ CASES: dict[str, Case] = {
     "state: back to 草稿 after 立项": Case(
         steps(fund, by(HBJX, replacing(APP, "状态: 已提交", "状态: 草稿"), LATER)),
         [(APP, "状态")]),
-    "state: edit once 未立项": Case(steps(CLOSE_ROUND, lambda r: edit(r, when=LATER)),
-                                    [(APP, "状态"), (APP, "截止时间")]),
+    "state: edit once 未立项 (the year closed)": Case(
+        steps(CLOSE_ROUND, lambda r: edit(r, when=LATER)), [(APP, "已结束")]),
     "state: completion before 立项": Case(lambda r: report(r), [(REPORT, "状态")]),
     "state: completion after 通过 but before 立项": Case(
         steps(by(ADMIN, lambda r: decide(r, "hbjx", "通过"), LATER), report), [(REPORT, "状态")]),
-    "state: completion once 未立项": Case(steps(CLOSE_ROUND, report),
-                                         [(REPORT, "状态"), (f"{FILES}/活动1.png", "状态")]),
+    "state: completion once 未立项 (the year closed)": Case(
+        steps(CLOSE_ROUND, report), [(REPORT, "已结束"), (f"{FILES}/活动1.png", "已结束")]),
     "state: completion of a draft": Case(
         steps(lambda r: as_draft(r, "hbnx"),
               by(HBNX, lambda r: write_completion(r, "hbnx"), LATER)),

@@ -534,3 +534,27 @@ def test_commands_outside_a_git_repository(tmp_path: Path, isolated_git: None,
     code = main(["-C", str(tmp_path), "check-history"])
     _, err = capsys.readouterr()
     assert code == 1 and "不是 git 仓库" in err
+
+
+def test_review_pass_refuses_an_application_with_problems(
+        repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.remove("submissions/2022/hbjx/files/盖章页.png")
+    repo.commit(HBJX, "盖章页丢了（用 git 直接提交，绕过了 submit）")
+    code, out, err = cli(repo, capsys, "review", "hbjx", "--通过", "-m", "同意", who=ADMIN)
+    assert code == 1
+    assert "不能审核通过" in err and "submissions/2022/hbjx/application.yaml:" in err
+    assert not repo.path(DECISION).exists()
+    code, _, err = cli(repo, capsys, "review", "hbjx", "--驳回", "-m", "缺少盖章页", who=ADMIN)
+    assert (code, err) == (0, "")
+
+
+def test_review_pass_refuses_an_ineligible_society(
+        repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.replace("config/societies.yaml", "年检: {2020: 合格, 2021: 合格}\n    往年项目:\n"
+                 "      - {年度: 2021, 项目名称: 机械工程科技工作者党员之家建设, 验收通过: 是}",
+                 "年检: {2020: 合格, 2021: 不合格}")
+    repo.commit(ADMIN, "录入年检结果")
+    assert status_of(repo, capsys) == "不符合条件"
+    code, _, err = cli(repo, capsys, "review", "hbjx", "--通过", "-m", "同意", who=ADMIN)
+    assert code == 1 and "不符合申报条件" in err and "2021 年年检不合格" in err
+    assert not repo.path(DECISION).exists()

@@ -65,6 +65,16 @@ ROWS: dict[str, Row] = {
     "round closed, 已驳回 stays 已驳回": Row(Facts(SUBMITTED, APP, rejected(), round_closed=True),
                                            status.RETURNED),
     "round closed, draft stays 草稿": Row(Facts("草稿", APP, round_closed=True), status.DRAFT),
+    "ineligible society → 不符合条件": Row(Facts(SUBMITTED, APP, ineligible=("年检不合格",)),
+                                         status.INELIGIBLE),
+    "ineligible, round closed → 不符合条件": Row(
+        Facts(SUBMITTED, APP, ineligible=("年检不合格",), round_closed=True), status.INELIGIBLE),
+    "ineligible draft stays 草稿": Row(Facts("草稿", APP, ineligible=("年检不合格",)), status.DRAFT),
+    "ineligible and 驳回 → 已驳回": Row(Facts(SUBMITTED, APP, rejected(), ineligible=("x",)),
+                                      status.RETURNED),
+    "ineligible yet funded → 已立项, a violation": Row(
+        Facts(SUBMITTED, APP, passed(), selected=True, ineligible=("年检不合格",)), status.FUNDED,
+        ("不符合申报条件",)),
     # -- 结题 ---------------------------------------------------------------------------------
     "已立项, report still a draft": Row(funded(report_state="草稿", report_sha256=REPORT),
                                       status.FUNDED),
@@ -154,6 +164,6 @@ def test_verdict_judges_one_exact_revision(version: str, judged: bool) -> None:
 
 
 def test_editable_and_reportable_states() -> None:
-    assert set(status.EDITABLE) == {status.DRAFT, status.PENDING, status.RETURNED}
+    assert set(status.EDITABLE) == {status.DRAFT, status.PENDING, status.RETURNED, status.INELIGIBLE}
     assert set(status.REPORTABLE) == {status.FUNDED, status.REPORTED, status.REPORT_RETURNED}
     assert not set(status.EDITABLE) & set(status.REPORTABLE)
