@@ -257,6 +257,16 @@ def test_a_review_file_with_problems_is_refused(central: tuple[Repo, Path]) -> N
     assert remote_ref(remote, MAIN) == before
 
 
+def test_a_broken_config_file_pushed_is_refused(central: tuple[Repo, Path]) -> None:
+    repo, remote = central
+    before = remote_ref(remote, MAIN)
+    repo.replace(PROGRAM, "资助数量: 15", "资助数量: 很多")
+    repo.commit(ADMIN, "修改年度通知", when=BEFORE)
+    done = push(repo, "main")
+    assert done.returncode != 0 and f"remote: {PROGRAM}:" in done.stderr
+    assert remote_ref(remote, MAIN) == before
+
+
 def test_an_explicit_range_starts_after_the_round_tag(central: tuple[Repo, Path]) -> None:
     repo, _ = central                   # the setup commit (config by the maintainer) is not judged
     done = engine(repo.root, "check-history", "HEAD")
