@@ -5,7 +5,6 @@ Used by the history check (the state before each commit) and by `qianghui histor
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -15,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 from pipeline import status
 from pipeline.cache import load_pickle, save_pickle
 from pipeline.vcs import Change, Vcs, is_absent
-from pipeline.yamlio import YamlError, load_bytes
+from pipeline.yamlio import YamlError, content_hash, load_bytes
 from schemas.decision import Decision, Selection
 from schemas.program import Program
 from schemas.registry import People
@@ -88,7 +87,7 @@ class Tree:
             return ""
         key = ("sha256", blob)
         if key not in self._parsed:
-            self._parsed[key] = hashlib.sha256(self.raw(blob)).hexdigest()
+            self._parsed[key] = content_hash(self.raw(blob))
         return self._parsed[key]  # type: ignore[no-any-return]
 
     def prefetch(self, changes: Iterable[Change]) -> None:
