@@ -9,11 +9,11 @@ from typing import TextIO
 
 from pipeline import report
 from pipeline.errors import QianghuiError, UsageError
-from pipeline.layout import Layout, in_order
+from pipeline.layout import Layout
 from pipeline.projects import COLUMNS, Project
 from pipeline.rules import yuan
-from pipeline.run import affected, evaluate, project_files, run
-from pipeline.validate import collect_targets, load_config
+from pipeline.run import check_named, evaluate, run
+from pipeline.validate import load_config
 
 
 def validate(lay: Layout, paths: list[Path], fmt: str, out: TextIO,
@@ -22,11 +22,10 @@ def validate(lay: Layout, paths: list[Path], fmt: str, out: TextIO,
     missing = [p for p in paths if not p.exists()]
     if missing:
         raise UsageError("找不到：" + "、".join(str(p) for p in missing))
-    targets = collect_targets(lay, paths) if paths else None
-    if targets is not None:
-        related = affected(lay, targets) or set()
-        targets = in_order({*targets, *project_files(lay, related)})
-    result, _, _ = evaluate(lay, targets, today=today, lean=True)
+    if paths:
+        result = check_named(lay, paths, today=today, lean=True)
+    else:
+        result = evaluate(lay, None, today=today, lean=True)[0]
     print(report.PROBLEM_FORMATS[fmt](result.problems, result.summary()), file=out)
     return 0 if result.ok else 1
 

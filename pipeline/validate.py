@@ -93,13 +93,21 @@ VALIDATORS: dict[str, Validator] = {
 }
 
 
+NOT_FORMS = (layout.SUBMISSION_FILE, layout.TEMPLATE)   # attachments and templates: no report
+
+
 def collect_targets(lay: Layout, paths: Iterable[Path] | None) -> list[Path]:
-    """The form files to check: everything in the tree (None), or those named (folders expanded)."""
+    """The form files to check: everything in the tree (None), or those named (folders
+    expanded). A submission's attachments (a .yaml among them too) and the templates are not
+    forms: the whole-tree run never reports on them, so naming them reports nothing either."""
     if paths is None:
         return lay.forms()
     targets: list[Path] = []
     for p in paths:
-        targets += sorted(p.rglob("*.yaml")) if p.is_dir() else [p]
+        for path in sorted(p.rglob("*.yaml")) if p.is_dir() else [p]:
+            kind = layout.classify(lay.rel(path))
+            if kind is None or kind.kind not in NOT_FORMS:
+                targets.append(path)
     return targets
 
 

@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from gitrepo import isolated_env, run_git
+
 from pipeline.snapshot import Tree
 from pipeline.vcs import Vcs
 from pipeline.yamlio import content_hash, load_bytes
