@@ -53,7 +53,16 @@ def _list(a: argparse.Namespace, lay: Layout) -> int:
     filters = {"年度": a.year, "状态": a.status, "类别": a.category, "项目形式": a.subtype,
                "学会": a.society}
     amounts = (a.min_amount, a.max_amount)
-    return _commands().list_projects(lay, filters, a.format, sys.stdout, amounts)
+    if a.output is None:
+        return _commands().list_projects(lay, filters, a.format, sys.stdout, amounts)
+    buffer = io.StringIO()          # written once the list is made: a failure leaves no file
+    code = _commands().list_projects(lay, filters, a.format, buffer, amounts)
+    try:
+        a.output.write_bytes(buffer.getvalue().encode("utf-8"))
+    except OSError as e:
+        raise UsageError(f"无法写入 {a.output}：{e.strerror}") from e
+    print(f"已写入 {a.output}", file=sys.stderr)
+    return code
 
 
 def _render(a: argparse.Namespace, lay: Layout) -> int:
@@ -162,6 +171,8 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.add_argument("--format", choices=["table", "csv", "json"], default="table")
     fmt.add_argument("--csv", dest="format", action="store_const", const="csv")
     fmt.add_argument("--json", dest="format", action="store_const", const="json")
+    p.add_argument("-o", "--输出", dest="output", type=Path, metavar="<文件>",
+                   help="写入文件（UTF-8；CSV 带 BOM，Excel 可直接打开），而不是打印")
     p.set_defaults(handler=_list)
 
     p = sub.add_parser("render", help="生成 Word 文档到 build/")
@@ -216,8 +227,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def tolerate_console() -> None:
+    """Any console takes our output: a character its encoding lacks (an emoji on a cp936 or
+    ASCII console, LANG=C) is shown as ? instead of failing the command."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="replace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `qianghui` console script."""
+    tolerate_console()
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

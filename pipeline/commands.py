@@ -7,7 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TextIO
 
-from pipeline import report
+from pipeline import report, status
 from pipeline.errors import QianghuiError, UsageError
 from pipeline.layout import Layout
 from pipeline.projects import COLUMNS, Project
@@ -64,12 +64,32 @@ def schema(lay: Layout, check: bool, out: TextIO) -> int:
     return 0
 
 
+STATUS_SYNONYMS = {"审核通过": status.FUNDED}       # the web system's word for 已立项
+
+
+def status_word(wanted: str | None) -> str | None:
+    """A status filter as typed, checked: a real status word (or the web system's synonym)."""
+    if not wanted:
+        return wanted
+    wanted = STATUS_SYNONYMS.get(wanted.strip(), wanted.strip())
+    if wanted not in status.ALL:
+        raise UsageError(f"没有状态「{wanted}」。可用的状态：{'、'.join(status.ALL)}"
+                         "（“审核通过”即“已立项”）")
+    return wanted
+
+
 def list_projects(lay: Layout, filters: dict[str, str | None], fmt: str, out: TextIO,
                   amounts: tuple[float | None, float | None] = (None, None)) -> int:
-    """条件查询: every project with its status, filtered (amount range in yuan, inclusive)."""
+    """条件查询: every project with its status, filtered (amount range in yuan, inclusive).
+    CSV is UTF-8 with a BOM, so Excel on Chinese Windows opens it without mojibake."""
+    filters = {**filters, "状态": status_word(filters.get("状态"))}
     _, projects, _ = evaluate(lay, None)
     rows = [p.row() for p in projects if matches(p, filters) and in_range(p, *amounts)]
-    print(report.LIST_FORMATS[fmt](rows, COLUMNS), file=out)
+    text = report.LIST_FORMATS[fmt](rows, COLUMNS)
+    if fmt == "csv":
+        report.write_utf8(out, "\ufeff" + text)
+    else:
+        print(text, file=out)
     return 0
 
 

@@ -247,7 +247,8 @@ def test_list_table_shows_every_project_and_status(demo: Path, capsys: Capture) 
 def test_list_csv(demo: Path, capsys: Capture) -> None:
     expected = list_json(capsys, demo)
     code, out, _ = run(capsys, "-C", str(demo), "list", "--csv")
-    rows = list(csv.DictReader(io.StringIO(out)))
+    assert out.startswith("\ufeff")           # UTF-8 with BOM: Excel on Chinese Windows reads it
+    rows = list(csv.DictReader(io.StringIO(out.removeprefix("\ufeff"))))
     assert code == 0
     assert [(r["学会"], r["状态"]) for r in rows] == [(r["学会"], r["状态"]) for r in expected]
     assert {"年度", "学会", "学会名称", "项目名称", "类别", "项目形式", "金额", "状态"} <= set(rows[0])
