@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from pipeline.arguments import ChineseParser
+from pipeline.arguments import ChineseParser, day
 from pipeline.errors import QianghuiError, UsageError
 from pipeline.layout import Layout, find_root
 
@@ -98,7 +98,8 @@ def _submit(a: argparse.Namespace, lay: Layout) -> int:
 
 
 def _review(a: argparse.Namespace, lay: Layout) -> int:
-    return _commands().review(lay, a.society, a.year, a.outcome, a.message, a.report, sys.stdout)
+    return _commands().review(lay, a.society, a.year, a.outcome, a.message, a.report, sys.stdout,
+                              a.day)
 
 
 def _show(a: argparse.Namespace, lay: Layout) -> int:
@@ -126,7 +127,7 @@ def _rank(a: argparse.Namespace, lay: Layout) -> int:
 
 
 def _spot_check(a: argparse.Namespace, lay: Layout) -> int:
-    return _commands().spot_check(lay, a.year, a.seed, a.verify, sys.stdout)
+    return _commands().spot_check(lay, a.year, a.seed, a.verify, sys.stdout, a.day)
 
 
 def _export(a: argparse.Namespace, lay: Layout) -> int:
@@ -136,6 +137,11 @@ def _export(a: argparse.Namespace, lay: Layout) -> int:
 def _project_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("society", metavar="学会", help="学会 id，如 hbjx")
     p.add_argument("--年度", dest="year", type=int, help="默认：最新年度")
+
+
+def _day_arg(p: argparse.ArgumentParser, what: str) -> None:
+    p.add_argument("--日期", dest="day", type=day, metavar="<日期>",
+                   help=f"{what}，如 2022-05-20（默认：今天）")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -193,6 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
     verdict.add_argument("--通过", dest="outcome", action="store_const", const="通过")
     p.add_argument("-m", dest="message", metavar="<意见>", required=True, help="审核意见")
     p.add_argument("--结题", dest="report", action="store_true", help="审核结题报告")
+    _day_arg(p, "审核日期")
     p.set_defaults(handler=_review)
 
     p = sub.add_parser("show", help="详情：一个项目的全部内容、状态、审核与评分")
@@ -215,6 +222,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--年度", dest="year", type=int, help="默认：最新年度")
     p.add_argument("--种子", dest="seed", help="默认：审批立项名单的提交 id")
     p.add_argument("--verify", action="store_true", help="按文件中的种子重新抽取并比对")
+    _day_arg(p, "抽查日期")
     p.set_defaults(handler=_spot_check)
 
     p = sub.add_parser("export", help="导出 build/<年度>/登记表.xlsx")

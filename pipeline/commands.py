@@ -26,7 +26,8 @@ def validate(lay: Layout, paths: list[Path], fmt: str, out: TextIO,
         result = check_named(lay, paths, today=today, lean=True)
     else:
         result = evaluate(lay, None, today=today, lean=True)[0]
-    print(report.PROBLEM_FORMATS[fmt](result.problems, result.summary()), file=out)
+    print(report.PROBLEM_FORMATS[fmt](result.problems + result.warnings, result.summary()),
+          file=out)
     return 0 if result.ok else 1
 
 
@@ -157,12 +158,13 @@ def submit(lay: Layout, society: str, year: int | None, report: bool, out: TextI
 
 
 def review(lay: Layout, society: str, year: int | None, outcome: str, opinion: str,
-           report: bool, out: TextIO) -> int:
-    """Record an administrator's 驳回/通过 with the judged file's hash, and commit."""
+           report: bool, out: TextIO, day: date | None = None) -> int:
+    """Record an administrator's 驳回/通过 (dated `day`, default today) with the judged file's
+    hash, and commit."""
     from pipeline.review import review as do_review
 
     sha = do_review(lay, default_year(lay, year), society, outcome=outcome, opinion=opinion,
-                    report=report)
+                    report=report, today=day)
     print(f"已记录审核决定：{outcome}（{sha[:10]}）", file=out)
     return 0
 

@@ -14,7 +14,16 @@ from pathlib import Path
 from pipeline import files, layout, scoring
 from pipeline.layout import FileKind, Layout
 from pipeline.loading import Config, FileResult, load_form
-from pipeline.rules import Finding, check_completion, check_identity, ineligibility, yuan
+from pipeline.rules import (
+    Finding,
+    Rule,
+    apply,
+    check_finance,
+    check_goals,
+    check_identity,
+    ineligibility,
+    yuan,
+)
 from schemas.application import Application
 from schemas.completion import Completion
 from schemas.decision import Decision, Selection
@@ -122,18 +131,25 @@ def grant_of(lay: Layout, year: int, society: str, config: Config, app: Applicat
 
 def validate_completion(lay: Layout, path: Path, kind: FileKind, config: Config,
                         today: date) -> FileResult:
-    """结题报告: its own shape, then — once submitted — goals, finance and photos against the
-    application (the status machine separately refuses a report for a project not 已立项)."""
+    """结题报告: its own shape, then goals and finance against the application on what parsed
+    (hints while a draft) and, once submitted, the photos (the status machine separately
+    refuses a report for a project not 已立项)."""
     result, doc = load_form(path, lay.rel(path), layout.COMPLETION, Completion)
     if doc is None or not isinstance(doc.data, dict) or not kind.year or not kind.society:
         return result
     findings = check_identity(doc.data.get("年度"), doc.data.get("学会"), folder_year=kind.year,
                               folder_society=kind.society, registry=config.registry)
-    report = result.model
+    report, partial = result.parsed, result.model is None
+    state = getattr(report, "state", None)
     app = application_of(lay, kind.year, kind.society, config)
-    if isinstance(report, Completion) and report.state == "已提交" and app is not None:
-        findings += check_completion(report, app, grant_of(lay, kind.year, kind.society, config, app))
-        findings += report_files(path.parent, report)
+    if isinstance(report, Completion) and state is not None and app is not None:
+        grant = grant_of(lay, kind.year, kind.society, config, app)
+        rules: list[Rule] = [lambda: check_goals(report, app), lambda: check_finance(report, app, grant)]
+        if state == "草稿":          # hints while drafting, never failing
+            result.add(apply(rules, partial=True), warning=True)
+        else:
+            rules.append(lambda: report_files(path.parent, report))
+            findings += apply(rules, partial=partial)
     result.add(findings)
     return result
 
@@ -156,15 +172,18 @@ def validate_sheet(lay: Layout, path: Path, kind: FileKind, config: Config,
                    today: date) -> FileResult:
     """A panel or acceptance score sheet: rubric, maxima, the expert, conflict of interest."""
     result, _ = load_form(path, lay.rel(path), kind.kind, ScoreSheet)
-    sheet = result.model
+    sheet = result.parsed
     if not isinstance(sheet, ScoreSheet) or not kind.year or not kind.society or not kind.expert:
         return result
     program = config.programs.get(kind.year)
     findings: list[Finding] = []
     if program is not None:
         rubric = program.panel_rubric if kind.kind == layout.PANEL else program.acceptance_rubric
-        findings += scoring.check_sheet(sheet, rubric, kind.expert, config.person(sheet.expert),
-                                        kind.society, people_known=config.people is not None)
+        expert, society, known = kind.expert, kind.society, config.people is not None
+        findings += apply([lambda: scoring.check_expert(sheet, expert, config.person(sheet.expert),
+                                                        society, known),
+                           lambda: scoring.check_scores(sheet, rubric)],
+                          partial=result.model is None)
     if not lay.application(kind.year, kind.society).exists():
         findings.append(Finding((), "sheet-orphan", f"学会「{kind.society}」没有 {kind.year} 年度的申报表"))
     result.add(findings)

@@ -17,7 +17,7 @@ from pipeline.errors import Problem
 from pipeline.layout import FileKind, Layout
 from pipeline.loading import Config, FileResult, load_config, load_form
 from pipeline.parallel import map_chunks
-from pipeline.rules import Finding, check_application, check_identity
+from pipeline.rules import Finding, application_rules, apply, check_identity
 from pipeline.scaffold import PLACEHOLDERS
 from pipeline.yamlio import Document, Loc, Mark, iter_scalars
 from schemas.application import Application
@@ -34,18 +34,25 @@ class ValidationResult:
         return [p for f in self.files for p in f.problems]
 
     @property
+    def warnings(self) -> list[Problem]:
+        return [p for f in self.files for p in f.warnings]
+
+    @property
     def ok(self) -> bool:
         return not self.problems
 
     def summary(self) -> str:
         bad = sum(1 for f in self.files if f.problems)
         text = f"{len(self.files)} 个文件，{len(self.problems)} 个错误"
-        return text + (f"（{bad} 个文件有错误）" if bad else "")
+        text += f"（{bad} 个文件有错误）" if bad else ""
+        hints = len(self.warnings)
+        return text + (f"，{hints} 个提示（草稿中待改的地方，不影响保存）" if hints else "")
 
 
 def validate_application(lay: Layout, path: Path, kind: FileKind, config: Config,
                          today: date) -> FileResult:
-    """申报表: schema, folder identity, and — once submitted — every rule and referenced file."""
+    """申报表: schema, folder identity, and every rule on what parsed — once submitted also the
+    referenced files; a draft's rule findings are warnings."""
     result, doc = load_form(path, lay.rel(path), layout.APPLICATION, Application)
     config.loaded[lay.rel(path)] = result
     if doc is None or not isinstance(doc.data, dict):
@@ -53,12 +60,18 @@ def validate_application(lay: Layout, path: Path, kind: FileKind, config: Config
     assert kind.year is not None and kind.society is not None
     findings = check_identity(doc.data.get("年度"), doc.data.get("学会"), folder_year=kind.year,
                               folder_society=kind.society, registry=config.registry)
-    app = result.model
-    if isinstance(app, Application) and app.state == "已提交" and not findings:
-        findings += check_application(app, config.programs.get(app.year), config.registry, today)
-        findings += check_references(path.parent, app)
-        if any(text in doc.text for text in PLACEHOLDERS):       # the walk only when one is there
-            findings += check_placeholders(doc.data)
+    app, partial = result.parsed, result.model is None
+    state = getattr(app, "state", None)
+    if isinstance(app, Application) and state is not None and not findings:
+        program = config.programs.get(getattr(app, "year", kind.year))
+        rules = application_rules(app, program, config.registry, today)
+        if state == "草稿":          # hints while drafting, never failing
+            result.add(apply(rules, partial=True), warning=True)
+        else:
+            rules.append(lambda: check_references(path.parent, app))
+            findings += apply(rules, partial=partial)
+            if any(text in doc.text for text in PLACEHOLDERS):   # the walk only when one is there
+                findings += check_placeholders(doc.data)
     result.add(findings)
     return result
 
@@ -161,6 +174,7 @@ def slim(result: FileResult, lean: bool = False) -> FileResult:
     if doc is not None:
         keep: dict[Loc, Mark] = {loc: m for loc, m in doc.marks.items() if loc == ("状态",)}
         result.doc = Document(doc.path, None, doc.sha256, keep, {}, {}, "")
+    result.partial = None
     if lean and result.kind == layout.APPLICATION:
         data = {"状态": result.data.get("状态")} if isinstance(result.data, dict) else result.data
         return replace(result, model=None, data=data)
