@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from pipeline.arguments import ChineseParser, day
+from pipeline.blanks import BLANKS
 from pipeline.errors import QianghuiError, UsageError
 from pipeline.layout import Layout, find_root
 
@@ -42,7 +43,7 @@ def _under(lay: Layout, here: Path, name: str) -> Path:
 
 
 def _new(a: argparse.Namespace, lay: Layout) -> int:
-    return _commands().new(lay, a.society, a.year, sys.stdout)
+    return _commands().new(lay, a.form, a.society, a.year, sys.stdout)
 
 
 def _schema(a: argparse.Namespace, lay: Layout) -> int:
@@ -156,9 +157,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["text", "json"], default="text", help="输出格式")
     p.set_defaults(handler=_validate)
 
-    p = sub.add_parser("new", help="为学会生成一份待填写的申报表")
-    p.add_argument("--学会", dest="society", required=True, help="学会 id，如 hbjx")
-    p.add_argument("--年度", dest="year", type=int, required=True, help="如 2022")
+    p = sub.add_parser("new", help="生成一份待填写的表单（申报表、结题报告、评分表……），已有的文件不会覆盖")
+    p.add_argument("form", metavar="表单", nargs="?", default="申报表", choices=list(BLANKS),
+                   help=f"{'、'.join(BLANKS)}（默认：申报表）")
+    p.add_argument("--学会", dest="society", help="学会 id，如 hbjx（年度通知、立项审批不需要）")
+    p.add_argument("--年度", dest="year", type=int, help="如 2022（默认：最新年度；年度通知必填）")
     p.set_defaults(handler=_new)
 
     p = sub.add_parser("schema", help="重新生成 schemas/json/*.schema.json")

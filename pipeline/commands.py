@@ -11,7 +11,6 @@ from pipeline import report, status
 from pipeline.errors import QianghuiError, UsageError
 from pipeline.layout import Layout
 from pipeline.projects import COLUMNS, Project
-from pipeline.rules import yuan
 from pipeline.run import check_named, evaluate, run
 from pipeline.validate import load_config
 
@@ -31,23 +30,12 @@ def validate(lay: Layout, paths: list[Path], fmt: str, out: TextIO,
     return 0 if result.ok else 1
 
 
-def new(lay: Layout, society_id: str, year: int, out: TextIO) -> int:
-    """Scaffold an application form for one society."""
-    from pipeline.scaffold import scaffold
+def new(lay: Layout, form: str, society: str | None, year: int | None, out: TextIO) -> int:
+    """Write the commented blank of one form (never over an existing file)."""
+    from pipeline.blanks import new as write_blank
 
-    config = load_config(lay)
-    if config.registry is None:
-        raise QianghuiError("学会名录 config/societies.yaml 有错误，请先运行 qianghui validate")
-    society = config.registry.get(society_id)
-    if society is None:
-        raise UsageError(f"学会「{society_id}」不在学会名录 config/societies.yaml 中")
-    program = config.programs.get(year)
-    if program is None:
-        raise UsageError(f"没有 {year} 年度的申报通知（config/program-{year}.yaml），或它有错误")
-    deadline = f"{program.deadline:%Y年%m月%d日 %H:%M}"
-    amount = f"{yuan(program.amount)} 元"
-    target = scaffold(lay, year, society, deadline, amount)
-    print(f"已创建 {lay.rel(target)}：请填写后运行 qianghui validate {lay.rel(target)}", file=out)
+    _, said = write_blank(lay, form, society, year)
+    print(said, file=out)
     return 0
 
 

@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from pipeline import files, layout, scoring
+from pipeline.blanks import REPORT_EXAMPLES
 from pipeline.layout import FileKind, Layout
 from pipeline.loading import Config, FileResult, load_form
 from pipeline.rules import (
@@ -24,6 +25,7 @@ from pipeline.rules import (
     ineligibility,
     yuan,
 )
+from pipeline.scaffold import examples_left
 from schemas.application import Application
 from schemas.completion import Completion
 from schemas.decision import Decision, Selection
@@ -149,7 +151,7 @@ def validate_completion(lay: Layout, path: Path, kind: FileKind, config: Config,
             result.add(apply(rules, partial=True), warning=True)
         else:
             rules.append(lambda: report_files(path.parent, report))
-            findings += apply(rules, partial=partial)
+            findings += apply(rules, partial=partial) + examples_left(doc, REPORT_EXAMPLES)
     result.add(findings)
     return result
 

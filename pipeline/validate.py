@@ -18,8 +18,8 @@ from pipeline.layout import FileKind, Layout
 from pipeline.loading import Config, FileResult, load_config, load_form
 from pipeline.parallel import map_chunks
 from pipeline.rules import Finding, application_rules, apply, check_identity
-from pipeline.scaffold import PLACEHOLDERS
-from pipeline.yamlio import Document, Loc, Mark, iter_scalars
+from pipeline.scaffold import PLACEHOLDERS, examples_left
+from pipeline.yamlio import Document, Loc, Mark
 from schemas.application import Application
 
 
@@ -70,17 +70,9 @@ def validate_application(lay: Layout, path: Path, kind: FileKind, config: Config
         else:
             rules.append(lambda: check_references(path.parent, app))
             findings += apply(rules, partial=partial)
-            if any(text in doc.text for text in PLACEHOLDERS):   # the walk only when one is there
-                findings += check_placeholders(doc.data)
+            findings += examples_left(doc, PLACEHOLDERS)
     result.add(findings)
     return result
-
-
-def check_placeholders(data: dict[str, object]) -> list[Finding]:
-    """The scaffold's example texts (（写明…）) must be replaced before submitting."""
-    return [Finding(loc, "placeholder", f"请把示例文字「{str(value).strip()}」换成实际内容")
-            for loc, value in iter_scalars(data)
-            if isinstance(value, str) and value.strip() in PLACEHOLDERS]
 
 
 def check_references(folder: Path, app: Application) -> list[Finding]:

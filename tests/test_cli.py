@@ -124,7 +124,7 @@ def test_validate_keeps_going_after_a_broken_file(tree: Path, capsys: Capture) -
     ["validate", "--format", "xml"],
     ["frobnicate"],
     [],
-    ["new", "--学会", "hbqx"],
+    ["new", "问卷", "--学会", "hbqx"],
     ["new", "--学会", "hbqx", "--年度", "二〇二二"],
 ])
 def test_bad_usage_exits_2(tree: Path, capsys: Capture, argv: list[str]) -> None:
