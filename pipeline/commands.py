@@ -40,16 +40,19 @@ def new(lay: Layout, form: str, society: str | None, year: int | None, out: Text
 
 
 def schema(lay: Layout, check: bool, out: TextIO) -> int:
-    """Regenerate schemas/json/*.schema.json (or, with check, report stale ones)."""
+    """Regenerate schemas/json/*.schema.json and the editor settings from the models and the
+    programs (or, with check, report stale ones)."""
     from pipeline import schema_export
 
+    programs = load_config(lay).programs
     if check:
-        stale = schema_export.stale(lay.schemas_json)
+        stale = schema_export.stale(lay.root, programs)
         for name in stale:
-            print(f"schemas/json/{name} 已过期：请运行 qianghui schema", file=out)
+            print(f"{name} 已过期：请运行 qianghui schema", file=out)
         return 1 if stale else 0
-    changed = schema_export.export(lay.schemas_json)
-    print(f"已更新 {len(changed)} 个 JSON Schema 文件" if changed else "JSON Schema 已是最新", file=out)
+    changed = schema_export.export(lay.root, programs)
+    print(f"已更新 {len(changed)} 个文件（JSON Schema 与 .vscode/settings.json）" if changed
+          else "JSON Schema 已是最新", file=out)
     return 0
 
 
