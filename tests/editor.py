@@ -21,15 +21,16 @@ SERVER = TOOLS / "node_modules" / "yaml-language-server" / "bin" / "yaml-languag
 
 
 def install() -> str | None:
-    """Install the pinned yaml-language-server (once); the reason when it cannot be."""
+    """Install the pinned yaml-language-server (once). None when it is there; the reason to
+    skip when node or npm is missing; an AssertionError when npm is there but failed."""
     if SERVER.exists():
         return None
     if shutil.which("node") is None or shutil.which("npm") is None:
         return "node/npm is not installed: the editor test needs yaml-language-server from npm"
     done = subprocess.run(["bash", str(TOOLS / "install")], capture_output=True, text=True,
                           timeout=600)
-    if done.returncode != 0 or not SERVER.exists():
-        return f"npm could not install yaml-language-server:\n{done.stdout}{done.stderr}"
+    assert done.returncode == 0 and SERVER.exists(), \
+        f"npm could not install yaml-language-server:\n{done.stdout}{done.stderr}"
     return None
 
 
