@@ -572,3 +572,17 @@ def test_resubmission_with_errors_is_refused_and_left_as_typed(
     code, _, err = cli(repo, capsys, "submit", "hbjx", who=HBJX)
     assert code == 1 and "未提交" in err and "党员人数" in err
     assert repo.head() == head and repo.path(APP).read_bytes() == typed
+
+
+def test_submit_after_an_edit_of_a_rejected_report_resubmits_it(
+        repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    fund(repo)
+    write_completion(repo, state="已提交")
+    repo.commit(HBJX, "提交结题报告", when=LATER)
+    assert cli(repo, capsys, "review", "hbjx", "--结题", "--驳回", "-m", "照片不足", who=ADMIN)[0] == 0
+    assert status_of(repo, capsys) == "结题驳回"
+    repo.replace(REPORT, "收录对策建议18条", "收录对策建议19条")
+    code, _, err = cli(repo, capsys, "submit", "hbjx", "--结题", who=HBJX)
+    assert (code, err) == (0, ""), err
+    assert clean(repo) and "重新提交结题报告" in repo.git("log", "-1", "--format=%s").stdout
+    assert status_of(repo, capsys) == "待验收"
