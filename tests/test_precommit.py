@@ -63,8 +63,10 @@ def test_this_repositorys_hook_blocks_bad_commits_and_passes_good_ones(
     assert first.returncode == 0, first.stdout + first.stderr
     assert "qianghui" in first.stdout + first.stderr or first.stdout == ""
 
-    every = run(root, home, str(PRE_COMMIT), "run", "--all-files")
+    every = run(root, home, str(PRE_COMMIT), "run", "--all-files", "--verbose")
     assert every.returncode == 0, every.stdout + every.stderr
+    batches = every.stdout.count("个文件，0 个错误")
+    assert batches >= min(os.cpu_count() or 1, 2), every.stdout     # parallel batches, all clean
 
     head = run_git(root, "rev-parse", "HEAD", env=env(home)).stdout
     text = (root / APP).read_text(encoding="utf-8")
