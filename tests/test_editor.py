@@ -259,3 +259,15 @@ def test_check_jsonschema_flags_nine_in_ten_too(demo: Path, tmp_path: Path) -> N
             missed.append(mistake.name)
     print(f"check-jsonschema flags {len(SINGLE_FILE) - len(missed)}/{len(SINGLE_FILE)}; missed: {missed}")
     assert 1 - len(missed) / len(SINGLE_FILE) >= 0.9, missed
+
+
+@pytest.mark.skipif(not CHECK_JSONSCHEMA.exists(), reason="check-jsonschema is not installed")
+def test_check_jsonschema_accepts_the_demo(demo: Path) -> None:
+    lay = Layout(demo)
+    by_schema: dict[Path, list[str]] = {}
+    for path in [*lay.forms(), *sorted((demo / "config").glob("*.yaml"))]:
+        by_schema.setdefault(schema_of(demo, lay.rel(path)), []).append(str(path))
+    for schema, paths in by_schema.items():
+        done = subprocess.run([str(CHECK_JSONSCHEMA), "--schemafile", str(schema), *paths],
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stdout + done.stderr
