@@ -10,9 +10,10 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from datetime import date
 from typing import Any, NoReturn
 
-_TYPES = {"int": "整数", "float": "数字"}
+_TYPES = {"int": "整数", "float": "数字", "day": "日期（如 2022-05-20）"}
 
 _ERRORS: list[tuple[re.Pattern[str], str]] = [(re.compile(pattern), text) for pattern, text in [
     (r"^argument 命令: invalid choice: '(.*)' \(choose from (.*)\)$", "没有命令「{0}」；可用的命令：{1}"),
@@ -26,6 +27,11 @@ _ERRORS: list[tuple[re.Pattern[str], str]] = [(re.compile(pattern), text) for pa
     (r"^argument (.+?): expected at least one argument$", "参数 {0} 后面至少需要一个值"),
     (r"^ambiguous option: (.+?) could match (.+)$", "选项 {0} 不明确，可能是：{1}"),
 ]]
+
+
+def day(text: str) -> date:
+    """A date typed on the command line (2022-05-20); argparse names its type on failure."""
+    return date.fromisoformat(text.strip())
 
 
 def translate(message: str) -> str:

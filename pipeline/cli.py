@@ -14,7 +14,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from pipeline.arguments import ChineseParser
+from pipeline.arguments import ChineseParser, day
+from pipeline.blanks import BLANKS
 from pipeline.errors import QianghuiError, UsageError
 from pipeline.layout import Layout, find_root
 
@@ -42,7 +43,7 @@ def _under(lay: Layout, here: Path, name: str) -> Path:
 
 
 def _new(a: argparse.Namespace, lay: Layout) -> int:
-    return _commands().new(lay, a.society, a.year, sys.stdout)
+    return _commands().new(lay, a.form, a.society, a.year, sys.stdout)
 
 
 def _schema(a: argparse.Namespace, lay: Layout) -> int:
@@ -53,7 +54,16 @@ def _list(a: argparse.Namespace, lay: Layout) -> int:
     filters = {"年度": a.year, "状态": a.status, "类别": a.category, "项目形式": a.subtype,
                "学会": a.society}
     amounts = (a.min_amount, a.max_amount)
-    return _commands().list_projects(lay, filters, a.format, sys.stdout, amounts)
+    if a.output is None:
+        return _commands().list_projects(lay, filters, a.format, sys.stdout, amounts)
+    buffer = io.StringIO()          # written once the list is made: a failure leaves no file
+    code = _commands().list_projects(lay, filters, a.format, buffer, amounts)
+    try:
+        a.output.write_bytes(buffer.getvalue().encode("utf-8"))
+    except OSError as e:
+        raise UsageError(f"无法写入 {a.output}：{e.strerror}") from e
+    print(f"已写入 {a.output}", file=sys.stderr)
+    return code
 
 
 def _render(a: argparse.Namespace, lay: Layout) -> int:
@@ -89,7 +99,8 @@ def _submit(a: argparse.Namespace, lay: Layout) -> int:
 
 
 def _review(a: argparse.Namespace, lay: Layout) -> int:
-    return _commands().review(lay, a.society, a.year, a.outcome, a.message, a.report, sys.stdout)
+    return _commands().review(lay, a.society, a.year, a.outcome, a.message, a.report, sys.stdout,
+                              a.day)
 
 
 def _show(a: argparse.Namespace, lay: Layout) -> int:
@@ -124,7 +135,7 @@ def _rank(a: argparse.Namespace, lay: Layout) -> int:
 
 
 def _spot_check(a: argparse.Namespace, lay: Layout) -> int:
-    return _commands().spot_check(lay, a.year, a.seed, a.verify, sys.stdout)
+    return _commands().spot_check(lay, a.year, a.seed, a.verify, sys.stdout, a.day)
 
 
 def _export(a: argparse.Namespace, lay: Layout) -> int:
@@ -134,6 +145,11 @@ def _export(a: argparse.Namespace, lay: Layout) -> int:
 def _project_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("society", metavar="学会", help="学会 id，如 hbjx")
     p.add_argument("--年度", dest="year", type=int, help="默认：最新年度")
+
+
+def _day_arg(p: argparse.ArgumentParser, what: str) -> None:
+    p.add_argument("--日期", dest="day", type=day, metavar="<日期>",
+                   help=f"{what}，如 2022-05-20（默认：今天）")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -148,9 +164,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["text", "json"], default="text", help="输出格式")
     p.set_defaults(handler=_validate)
 
-    p = sub.add_parser("new", help="为学会生成一份待填写的申报表")
-    p.add_argument("--学会", dest="society", required=True, help="学会 id，如 hbjx")
-    p.add_argument("--年度", dest="year", type=int, required=True, help="如 2022")
+    p = sub.add_parser("new", help="生成一份待填写的表单（申报表、结题报告、评分表……），已有的文件不会覆盖")
+    p.add_argument("form", metavar="表单", nargs="?", default="申报表", choices=list(BLANKS),
+                   help=f"{'、'.join(BLANKS)}（默认：申报表）")
+    p.add_argument("--学会", dest="society", help="学会 id，如 hbjx（年度通知、立项审批不需要）")
+    p.add_argument("--年度", dest="year", type=int, help="如 2022（默认：最新年度；年度通知必填）")
     p.set_defaults(handler=_new)
 
     p = sub.add_parser("schema", help="重新生成 schemas/json/*.schema.json")
@@ -169,6 +187,8 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.add_argument("--format", choices=["table", "csv", "json"], default="table")
     fmt.add_argument("--csv", dest="format", action="store_const", const="csv")
     fmt.add_argument("--json", dest="format", action="store_const", const="json")
+    p.add_argument("-o", "--输出", dest="output", type=Path, metavar="<文件>",
+                   help="写入文件（UTF-8；CSV 带 BOM，Excel 可直接打开），而不是打印")
     p.set_defaults(handler=_list)
 
     p = sub.add_parser("render", help="生成 Word 文档到 build/")
@@ -189,6 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
     verdict.add_argument("--通过", dest="outcome", action="store_const", const="通过")
     p.add_argument("-m", dest="message", metavar="<意见>", required=True, help="审核意见")
     p.add_argument("--结题", dest="report", action="store_true", help="审核结题报告")
+    _day_arg(p, "审核日期")
     p.set_defaults(handler=_review)
 
     p = sub.add_parser("show", help="详情：一个项目的全部内容、状态、审核与评分")
@@ -216,6 +237,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--年度", dest="year", type=int, help="默认：最新年度")
     p.add_argument("--种子", dest="seed", help="默认：审批立项名单的提交 id")
     p.add_argument("--verify", action="store_true", help="按文件中的种子重新抽取并比对")
+    _day_arg(p, "抽查日期")
     p.set_defaults(handler=_spot_check)
 
     p = sub.add_parser("export", help="导出 build/<年度>/登记表.xlsx")
@@ -228,8 +250,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def tolerate_console() -> None:
+    """Any console takes our output: a character its encoding lacks (an emoji on a cp936 or
+    ASCII console, LANG=C) is shown as ? instead of failing the command."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="replace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `qianghui` console script."""
+    tolerate_console()
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

@@ -7,13 +7,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TextIO
 
-from pipeline import report
+from pipeline import report, status
 from pipeline.errors import QianghuiError, UsageError
-from pipeline.layout import Layout, in_order
+from pipeline.layout import Layout
 from pipeline.projects import COLUMNS, Project
-from pipeline.rules import yuan
-from pipeline.run import affected, evaluate, project_files, run
-from pipeline.validate import collect_targets, load_config
+from pipeline.run import check_named, evaluate, run
+from pipeline.validate import load_config
 
 
 def validate(lay: Layout, paths: list[Path], fmt: str, out: TextIO,
@@ -22,55 +21,67 @@ def validate(lay: Layout, paths: list[Path], fmt: str, out: TextIO,
     missing = [p for p in paths if not p.exists()]
     if missing:
         raise UsageError("找不到：" + "、".join(str(p) for p in missing))
-    targets = collect_targets(lay, paths) if paths else None
-    if targets is not None:
-        related = affected(lay, targets) or set()
-        targets = in_order({*targets, *project_files(lay, related)})
-    result, _, _ = evaluate(lay, targets, today=today, lean=True)
-    print(report.PROBLEM_FORMATS[fmt](result.problems, result.summary()), file=out)
+    if paths:
+        result = check_named(lay, paths, today=today, lean=True)
+    else:
+        result = evaluate(lay, None, today=today, lean=True)[0]
+    print(report.PROBLEM_FORMATS[fmt](result.problems + result.warnings, result.summary()),
+          file=out)
     return 0 if result.ok else 1
 
 
-def new(lay: Layout, society_id: str, year: int, out: TextIO) -> int:
-    """Scaffold an application form for one society."""
-    from pipeline.scaffold import scaffold
+def new(lay: Layout, form: str, society: str | None, year: int | None, out: TextIO) -> int:
+    """Write the commented blank of one form (never over an existing file)."""
+    from pipeline.blanks import new as write_blank
 
-    config = load_config(lay)
-    if config.registry is None:
-        raise QianghuiError("学会名录 config/societies.yaml 有错误，请先运行 qianghui validate")
-    society = config.registry.get(society_id)
-    if society is None:
-        raise UsageError(f"学会「{society_id}」不在学会名录 config/societies.yaml 中")
-    program = config.programs.get(year)
-    if program is None:
-        raise UsageError(f"没有 {year} 年度的申报通知（config/program-{year}.yaml），或它有错误")
-    deadline = f"{program.deadline:%Y年%m月%d日 %H:%M}"
-    amount = f"{yuan(program.amount)} 元"
-    target = scaffold(lay, year, society, deadline, amount)
-    print(f"已创建 {lay.rel(target)}：请填写后运行 qianghui validate {lay.rel(target)}", file=out)
+    _, said = write_blank(lay, form, society, year)
+    print(said, file=out)
     return 0
 
 
 def schema(lay: Layout, check: bool, out: TextIO) -> int:
-    """Regenerate schemas/json/*.schema.json (or, with check, report stale ones)."""
+    """Regenerate schemas/json/*.schema.json and the editor settings from the models and the
+    programs (or, with check, report stale ones)."""
     from pipeline import schema_export
 
+    programs = load_config(lay).programs
     if check:
-        stale = schema_export.stale(lay.schemas_json)
+        stale = schema_export.stale(lay.root, programs)
         for name in stale:
-            print(f"schemas/json/{name} 已过期：请运行 qianghui schema", file=out)
+            print(f"{name} 已过期：请运行 qianghui schema", file=out)
         return 1 if stale else 0
-    changed = schema_export.export(lay.schemas_json)
-    print(f"已更新 {len(changed)} 个 JSON Schema 文件" if changed else "JSON Schema 已是最新", file=out)
+    changed = schema_export.export(lay.root, programs)
+    print(f"已更新 {len(changed)} 个文件（JSON Schema 与 .vscode/settings.json）" if changed
+          else "JSON Schema 已是最新", file=out)
     return 0
+
+
+STATUS_SYNONYMS = {"审核通过": status.FUNDED}       # the web system's word for 已立项
+
+
+def status_word(wanted: str | None) -> str | None:
+    """A status filter as typed, checked: a real status word (or the web system's synonym)."""
+    if not wanted:
+        return wanted
+    wanted = STATUS_SYNONYMS.get(wanted.strip(), wanted.strip())
+    if wanted not in status.ALL:
+        raise UsageError(f"没有状态「{wanted}」。可用的状态：{'、'.join(status.ALL)}"
+                         "（“审核通过”即“已立项”）")
+    return wanted
 
 
 def list_projects(lay: Layout, filters: dict[str, str | None], fmt: str, out: TextIO,
                   amounts: tuple[float | None, float | None] = (None, None)) -> int:
-    """条件查询: every project with its status, filtered (amount range in yuan, inclusive)."""
+    """条件查询: every project with its status, filtered (amount range in yuan, inclusive).
+    CSV is UTF-8 with a BOM, so Excel on Chinese Windows opens it without mojibake."""
+    filters = {**filters, "状态": status_word(filters.get("状态"))}
     _, projects, _ = evaluate(lay, None)
     rows = [p.row() for p in projects if matches(p, filters) and in_range(p, *amounts)]
-    print(report.LIST_FORMATS[fmt](rows, COLUMNS), file=out)
+    text = report.LIST_FORMATS[fmt](rows, COLUMNS)
+    if fmt == "csv":
+        report.write_utf8(out, "\ufeff" + text)
+    else:
+        print(text, file=out)
     return 0
 
 
@@ -138,12 +149,13 @@ def submit(lay: Layout, society: str, year: int | None, report: bool, out: TextI
 
 
 def review(lay: Layout, society: str, year: int | None, outcome: str, opinion: str,
-           report: bool, out: TextIO) -> int:
-    """Record an administrator's 驳回/通过 with the judged file's hash, and commit."""
+           report: bool, out: TextIO, day: date | None = None) -> int:
+    """Record an administrator's 驳回/通过 (dated `day`, default today) with the judged file's
+    hash, and commit."""
     from pipeline.review import review as do_review
 
     sha = do_review(lay, default_year(lay, year), society, outcome=outcome, opinion=opinion,
-                    report=report)
+                    report=report, today=day)
     print(f"已记录审核决定：{outcome}（{sha[:10]}）", file=out)
     return 0
 

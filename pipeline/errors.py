@@ -17,12 +17,13 @@ class Problem:
     field: str
     code: str
     message: str
+    warning: bool = False           # a hint (a draft's rule findings): shown, never failing
 
     def format(self) -> str:
-        """Render as `path:line:col: 消息 (字段)`."""
+        """Render as `path:line:col: 消息 (字段)` (a warning's message starts with 提示：)."""
         where = f"{self.path}:{self.line}:{self.column}" if self.line else self.path
         suffix = f" ({self.field})" if self.field else ""
-        return f"{where}: {self.message}{suffix}"
+        return f"{where}: {'提示：' if self.warning else ''}{self.message}{suffix}"
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)

@@ -40,7 +40,8 @@ def check_reference(folder: Path, ref: str, rule: FileRule) -> str | None:
     One `lstat` of the file (and of each folder between), one read: a round of thousands of
     stamps is checked at the speed of reading them."""
     parts = ref.replace("\\", "/").split("/")
-    if ref.startswith(("/", "\\")) or ".." in parts or _through_link(folder, parts[:-1]):
+    if (ref.startswith(("/", "\\")) or ":" in parts[0] or ".." in parts       # C:\…, ..\…
+            or _through_link(folder, parts[:-1])):
         return f"文件「{ref}」指向申报文件夹之外（符号链接或 ..），请把文件复制到本文件夹内"
     target = locate(folder, ref)
     try:

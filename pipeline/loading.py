@@ -9,11 +9,11 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from pipeline import layout, messages
 from pipeline.cache import load_pickle, save_pickle, schema_version
@@ -45,14 +45,23 @@ class FileResult:
     model: Any = None
     sha256: str = ""
     doc: Document | None = None
+    partial: Any = None             # when the model failed: the fields that did parse
+    warnings: list[Problem] = field(default_factory=list)
 
-    def add(self, findings: Iterable[Finding]) -> None:
-        """Attach rule findings as problems at their lines."""
+    @property
+    def parsed(self) -> Any:
+        """The model, or (when it failed) one holding only the fields that parsed: the rules
+        run on it too, so every problem of a file arrives at once."""
+        return self.model if self.model is not None else self.partial
+
+    def add(self, findings: Iterable[Finding], *, warning: bool = False) -> None:
+        """Attach rule findings as problems at their lines (or, as hints, as warnings)."""
         if self.doc is not None:
-            self.problems += problems_from_findings(self.doc, findings)
+            found = problems_from_findings(self.doc, findings, warning=warning)
         else:
-            self.problems += [Problem(self.path, 0, 0, messages.field_path(f.loc), f.code,
-                                      f.message) for f in findings]
+            found = [Problem(self.path, 0, 0, messages.field_path(f.loc), f.code, f.message,
+                             warning) for f in findings]
+        (self.warnings if warning else self.problems).extend(found)
 
 
 class Recent(dict[str, FileResult]):
@@ -109,8 +118,8 @@ def load_form(path: Path, display: str, kind: str, model: type[BaseModel],
         return FileResult(display, kind, list(e.problems)), None
     if draft or _is_draft(doc.data):
         draft = True
-    instance, problems = check_model(doc, model, draft=draft)
-    return FileResult(display, kind, problems, doc.data, instance, doc.sha256, doc), doc
+    instance, problems, partial = check_model(doc, model, draft=draft)
+    return FileResult(display, kind, problems, doc.data, instance, doc.sha256, doc, partial), doc
 
 
 def _is_draft(data: Any) -> bool:
@@ -118,17 +127,51 @@ def _is_draft(data: Any) -> bool:
 
 
 def check_model(doc: Document, model: type[BaseModel],
-                *, draft: bool = False) -> tuple[Any, list[Problem]]:
-    """Validate loaded data; a draft's missing or empty fields are not errors yet."""
+                *, draft: bool = False) -> tuple[Any, list[Problem], Any]:
+    """Validate loaded data: (model, problems, the partial model of what parsed when the
+    whole did not). A draft's missing or empty fields are not errors yet."""
     if doc.data is None:
-        return None, [Problem(doc.path, 1, 1, "", "empty-file", "文件是空的：请按模板填写")]
+        return None, [Problem(doc.path, 1, 1, "", "empty-file", "文件是空的：请按模板填写")], None
     try:
-        return model.model_validate(doc.data), []
+        return model.model_validate(doc.data), [], None
     except ValidationError as e:
         errors = e.errors(include_url=False)
+    partial = partial_model(model, doc.data, errors)
     if draft:
         errors = [err for err in errors if not _incomplete(err)]
-    return None, [problem_from_error(doc, err) for err in errors]
+    return None, [problem_from_error(doc, err) for err in errors], partial
+
+
+def partial_model(model: type[BaseModel], data: Any, errors: list[Any]) -> BaseModel | None:
+    """A model holding only the top-level fields without errors (the others are absent, so a
+    rule reading one of them is skipped: see pipeline.rules.apply). None when the data is
+    not a mapping at all."""
+    if not isinstance(data, dict) or any(not err["loc"] for err in errors):
+        return None
+    broken = {str(err["loc"][0]) for err in errors}
+    values: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        key = info.alias or name
+        if key in broken:
+            continue
+        if key not in data:
+            if not info.is_required():
+                values[name] = info.get_default(call_default_factory=True)
+            continue
+        try:
+            values[name] = _adapter(model, name).validate_python(data[key])
+        except ValidationError:
+            continue
+    return model.model_construct(**values)
+
+
+@cache
+def _adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
+    info = model.model_fields[name]
+    annotation: Any = info.annotation
+    if info.metadata:
+        annotation = Annotated[annotation, *info.metadata]
+    return TypeAdapter(annotation)
 
 
 def _incomplete(error: Any) -> bool:
@@ -143,12 +186,14 @@ def problem_from_error(doc: Document, error: Any) -> Problem:
                    messages.translate(error))
 
 
-def problems_from_findings(doc: Document, findings: Iterable[Finding]) -> list[Problem]:
-    """Rule findings → Problems at their lines."""
+def problems_from_findings(doc: Document, findings: Iterable[Finding],
+                           *, warning: bool = False) -> list[Problem]:
+    """Rule findings → Problems (or warnings) at their lines."""
     out = []
     for f in findings:
         line, column = doc.locate(f.loc)
-        out.append(Problem(doc.path, line, column, messages.field_path(f.loc), f.code, f.message))
+        out.append(Problem(doc.path, line, column, messages.field_path(f.loc), f.code, f.message,
+                           warning))
     return out
 
 

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TextIO
 
 from pipeline.errors import Problem
 
@@ -36,7 +36,7 @@ def table(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
 
 
 def as_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
-    """CSV with a BOM-less header row; opens in Excel when saved as UTF-8 with BOM by the CLI."""
+    """CSV text (a header row, then one row per project); the CLI writes it with a BOM."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(columns), extrasaction="ignore",
                             lineterminator="\n")
@@ -48,6 +48,17 @@ def as_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
 def as_json(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
     return json.dumps([{c: row.get(c) for c in columns} for row in rows], ensure_ascii=False,
                       indent=2, default=str)
+
+
+def write_utf8(out: TextIO, text: str) -> None:
+    """Text as UTF-8 bytes whatever the console's encoding (a file for Excel, not for the eye)."""
+    buffer = getattr(out, "buffer", None)
+    if buffer is None:
+        out.write(text)
+        return
+    out.flush()
+    buffer.write(text.encode("utf-8"))
+    buffer.flush()
 
 
 LIST_FORMATS = {"table": table, "csv": as_csv, "json": as_json}

@@ -19,7 +19,14 @@ from pipeline.projects import Project
 from pipeline.run import evaluate, project_files
 from pipeline.validate import ValidationResult
 from pipeline.vcs import Vcs
-from pipeline.yamlio import YamlError, load_bytes, load_file, replace_block, replace_scalar
+from pipeline.yamlio import (
+    Document,
+    YamlError,
+    load_bytes,
+    load_file,
+    replace_block,
+    replace_scalar,
+)
 from schemas.decision import Decision
 from schemas.registry import Person
 
@@ -67,15 +74,16 @@ def submit(lay: Layout, year: int, society: str, *, report: bool = False) -> str
         raise QianghuiError(f"{person.name}不是学会「{society}」的用户，不能提交它的材料")
     project = find_project(lay, year, society)
     path = lay.completion(year, society) if report else lay.application(year, society)
+    what = "结题报告" if report else "申报表"
+    doc = load_file(path, lay.rel(path)) if path.exists() else None
+    if doc is not None and resubmitted(project, doc, report):
+        return resubmit(lay, vcs, project, path, what)
     allowed = status.REPORTABLE if report else (status.DRAFT,)
-    if project.status not in allowed or not path.exists():
-        what = "结题报告" if report else "申报表"
-        raise QianghuiError(f"项目状态为“{project.status}”，不能提交{what}"
-                            + ("（已经提交过了）" if project.status == status.PENDING else ""))
+    if project.status not in allowed or doc is None:
+        raise QianghuiError(f"项目状态为“{project.status}”，不能提交{what}" + refusal(project.status))
     original = path.read_bytes()
-    doc = load_file(path, lay.rel(path))
     if not isinstance(doc.data, dict) or doc.data.get("状态") != status.DRAFT:
-        raise QianghuiError(f"{lay.rel(path)} 的状态不是“草稿”，无需提交")
+        raise QianghuiError(f"{lay.rel(path)} 的状态不是“草稿”，无需提交" + refusal(project.status))
     _write_text(path, original, replace_scalar(doc, ("状态",), "已提交"))
     try:
         problems = problems_of(evaluate_project(lay, year, society)[1], lay.rel(path))
@@ -87,6 +95,33 @@ def submit(lay: Layout, year: int, society: str, *, report: bool = False) -> str
         raise QianghuiError("还有错误，未提交：", problems)
     return vcs.commit([lay.submission_dir(year, society)],
                       f"提交{'结题报告' if report else '申报表'}：{project.society_name}")
+
+
+def refusal(state: str) -> str:
+    """Why submitting again makes no sense now, and what to do instead."""
+    if state in (status.RETURNED, status.REPORT_RETURNED):
+        return "：请先按审核意见修改，保存后再运行 qianghui submit"
+    return "（已经提交过了）" if state in (status.PENDING, status.REPORTED) else ""
+
+
+def resubmitted(project: Project, doc: Document, report: bool) -> bool:
+    """The form is 已提交 and differs from the revision a 驳回 judged: an edit after 驳回."""
+    decision = project.decision
+    verdict = (decision.completion if report else decision.application) if decision else None
+    return (isinstance(doc.data, dict) and doc.data.get("状态") == "已提交"
+            and verdict is not None and verdict.outcome == "驳回" and not verdict.judged(doc.sha256))
+
+
+def resubmit(lay: Layout, vcs: Vcs, project: Project, path: Path, what: str) -> str:
+    """Commit the edit of a form sent back (驳回): checked first, left as typed."""
+    if not vcs.dirty(path):
+        raise QianghuiError(f"{what}驳回后的修改已经记入 git（项目状态：{project.status}），无需再提交；"
+                            "请推送（git push）到申报仓库")
+    problems = problems_of(evaluate_project(lay, project.year, project.society)[1], lay.rel(path))
+    if problems:
+        raise QianghuiError("还有错误，未提交：", problems)
+    return vcs.commit([lay.submission_dir(project.year, project.society)],
+                      f"驳回后重新提交{what}：{project.society_name}")
 
 
 def _write_text(path: Path, original: bytes, text: str) -> None:

@@ -12,10 +12,20 @@ from decimal import Decimal
 from pathlib import Path
 
 from pipeline import files, layout, scoring
+from pipeline.blanks import REPORT_EXAMPLES
 from pipeline.facts import ineligibility
 from pipeline.layout import FileKind, Layout
 from pipeline.loading import Config, FileResult, load_form
-from pipeline.rules import Finding, check_completion, check_identity, yuan
+from pipeline.rules import (
+    Finding,
+    Rule,
+    apply,
+    check_finance,
+    check_goals,
+    check_identity,
+    yuan,
+)
+from pipeline.scaffold import examples_left
 from schemas.application import Application
 from schemas.completion import Completion
 from schemas.decision import Decision, Selection
@@ -124,18 +134,25 @@ def grant_of(lay: Layout, year: int, society: str, config: Config, app: Applicat
 
 def validate_completion(lay: Layout, path: Path, kind: FileKind, config: Config,
                         today: date) -> FileResult:
-    """结题报告: its own shape, then — once submitted — goals, finance and photos against the
-    application (the status machine separately refuses a report for a project not 已立项)."""
+    """结题报告: its own shape, then goals and finance against the application on what parsed
+    (hints while a draft) and, once submitted, the photos (the status machine separately
+    refuses a report for a project not 已立项)."""
     result, doc = load_form(path, lay.rel(path), layout.COMPLETION, Completion)
     if doc is None or not isinstance(doc.data, dict) or not kind.year or not kind.society:
         return result
     findings = check_identity(doc.data.get("年度"), doc.data.get("学会"), folder_year=kind.year,
                               folder_society=kind.society, registry=config.registry)
-    report = result.model
+    report, partial = result.parsed, result.model is None
+    state = getattr(report, "state", None)
     app = application_of(lay, kind.year, kind.society, config)
-    if isinstance(report, Completion) and report.state == "已提交" and app is not None:
-        findings += check_completion(report, app, grant_of(lay, kind.year, kind.society, config, app))
-        findings += report_files(path.parent, report)
+    if isinstance(report, Completion) and state is not None and app is not None:
+        grant = grant_of(lay, kind.year, kind.society, config, app)
+        rules: list[Rule] = [lambda: check_goals(report, app), lambda: check_finance(report, app, grant)]
+        if state == "草稿":          # hints while drafting, never failing
+            result.add(apply(rules, partial=True), warning=True)
+        else:
+            rules.append(lambda: report_files(path.parent, report))
+            findings += apply(rules, partial=partial) + examples_left(doc, REPORT_EXAMPLES)
     result.add(findings)
     return result
 
@@ -158,12 +175,12 @@ def validate_sheet(lay: Layout, path: Path, kind: FileKind, config: Config,
                    today: date) -> FileResult:
     """A panel or acceptance score sheet: rubric, maxima, the expert, conflict of interest."""
     result, _ = load_form(path, lay.rel(path), kind.kind, ScoreSheet)
-    sheet = result.model
+    sheet = result.parsed
     if not isinstance(sheet, ScoreSheet) or not kind.year or not kind.society or not kind.expert:
         return result
     findings = sheet_findings(sheet, kind.kind, kind.expert, kind.society,
-                              config.programs.get(kind.year), config.person(sheet.expert),
-                              config.people is not None)
+                              config.programs.get(kind.year), config.person,
+                              config.people is not None, partial=result.model is None)
     if not lay.application(kind.year, kind.society).exists():
         findings.append(Finding((), "sheet-orphan", f"学会「{kind.society}」没有 {kind.year} 年度的申报表"))
     result.add(findings)
@@ -171,14 +188,16 @@ def validate_sheet(lay: Layout, path: Path, kind: FileKind, config: Config,
 
 
 def sheet_findings(sheet: ScoreSheet, kind: str, expert: str, society: str,
-                   program: Program | None, person: Person | None,
-                   people_known: bool) -> list[Finding]:
+                   program: Program | None, person_of: Callable[[str], Person | None],
+                   people_known: bool, *, partial: bool = False) -> list[Finding]:
     """What is wrong with a sheet against its year's rubric and its expert (the history walk
     asks the same question to count exactly the sheets the working tree counts)."""
     if program is None:
         return []
     rubric = program.panel_rubric if kind == layout.PANEL else program.acceptance_rubric
-    return scoring.check_sheet(sheet, rubric, expert, person, society, people_known=people_known)
+    return apply([lambda: scoring.check_expert(sheet, expert, person_of(sheet.expert), society,
+                                               people_known),
+                  lambda: scoring.check_scores(sheet, rubric)], partial=partial)
 
 
 def validate_survey(lay: Layout, path: Path, kind: FileKind, config: Config,

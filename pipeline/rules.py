@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
 
@@ -34,18 +35,42 @@ def check_identity(year: object, society: object, *, folder_year: int, folder_so
     return found
 
 
+Rule = Callable[[], list[Finding]]
+
+
+def apply(rules: Iterable[Rule], *, partial: bool = False) -> list[Finding]:
+    """Every rule's findings. On a partial model (a form whose other fields failed: see
+    pipeline.loading.partial_model) a rule that reads a field which did not parse is skipped
+    — that field's own error is reported already."""
+    found: list[Finding] = []
+    for rule in rules:
+        if not partial:
+            found += rule()
+            continue
+        try:
+            found += rule()
+        except AttributeError:
+            continue
+    return found
+
+
+def application_rules(app: Application, program: Program | None,
+                      registry: SocietyLookup | None, today: date) -> list[Rule]:
+    """The rules of a submitted application, each reading only the fields it needs."""
+    return [lambda: check_budget(app), lambda: check_founded(app, today),
+            lambda: check_amount(app, program), lambda: check_category(app, program)]
+
+
 def check_application(app: Application, program: Program | None, registry: SocietyLookup | None,
                       today: date) -> list[Finding]:
     """Every rule a submitted application must satisfy on its own and against the config."""
-    found = check_budget(app)
+    return apply(application_rules(app, program, registry, today))
+
+
+def check_founded(app: Application, today: date) -> list[Finding]:
     if app.founded > today:
-        found.append(Finding(("成立时间",), "founded-future", f"成立时间 {app.founded} 晚于今天"))
-    if program is None:
-        found.append(Finding(("年度",), "program-missing",
-                             f"没有 {app.year} 年度的申报通知（config/program-{app.year}.yaml）"))
-    else:
-        found += check_against_program(app, program)
-    return found
+        return [Finding(("成立时间",), "founded-future", f"成立时间 {app.founded} 晚于今天")]
+    return []
 
 
 def check_budget(app: Application) -> list[Finding]:
@@ -62,11 +87,26 @@ def check_budget(app: Application) -> list[Finding]:
 
 def check_against_program(app: Application, program: Program) -> list[Finding]:
     """Amount within the program's limit; category and sub-type offered by the program."""
-    found: list[Finding] = []
+    return check_amount(app, program) + check_category(app, program)
+
+
+def check_amount(app: Application, program: Program | None) -> list[Finding]:
+    """Amount within the program's limit (and a program to judge it by)."""
+    if program is None:
+        return [Finding(("年度",), "program-missing",
+                        f"没有 {app.year} 年度的申报通知（config/program-{app.year}.yaml）")]
     if app.amount > program.amount:
-        found.append(Finding(("申报资助金额",), "amount-over",
-                             f"申报资助金额 {yuan(app.amount)} 元超过每个项目的资助上限 "
-                             f"{yuan(program.amount)} 元"))
+        return [Finding(("申报资助金额",), "amount-over",
+                        f"申报资助金额 {yuan(app.amount)} 元超过每个项目的资助上限 "
+                        f"{yuan(program.amount)} 元")]
+    return []
+
+
+def check_category(app: Application, program: Program | None) -> list[Finding]:
+    """Category and sub-type offered by the program."""
+    if program is None:
+        return []
+    found: list[Finding] = []
     subtypes = program.categories.get(app.category)
     if subtypes is None:
         found.append(Finding(("申请资助类别",), "category-unknown",

@@ -18,7 +18,13 @@ from pipeline.errors import Problem, QianghuiError
 from pipeline.layout import Layout
 from pipeline.parallel import map_chunks
 from pipeline.projects import Index, Project, build_projects
-from pipeline.validate import Config, ValidationResult, load_config, validate_paths
+from pipeline.validate import (
+    Config,
+    ValidationResult,
+    collect_targets,
+    load_config,
+    validate_paths,
+)
 
 if TYPE_CHECKING:                 # planning and documents are imported only to render
     from pipeline.plan import Job
@@ -73,6 +79,23 @@ def evaluate(lay: Layout, targets: list[Path] | None, *, today: date | None = No
     config = load_config(lay)
     validation = validate_paths(lay, targets, today=today, config=config, lean=lean)
     return validation, build_projects(validation, config), config
+
+
+def check_named(lay: Layout, paths: Iterable[Path], *, today: date | None = None,
+                lean: bool = False) -> ValidationResult:
+    """The named files (folders expanded) judged exactly as a whole-tree run judges them: every
+    file that decides their projects' status is loaded beside them, and only the named files
+    (with the config, which every answer rests on) are reported."""
+    named = collect_targets(lay, paths)
+    owners = set()
+    for path in named:
+        kind = layout.classify(lay.rel(path))
+        if kind is not None and kind.year is not None and kind.society is not None:
+            owners.add((kind.year, kind.society))
+    context = layout.in_order({*named, *project_files(lay, owners)})
+    validation, _, config = evaluate(lay, context, today=today, lean=lean)
+    wanted = {lay.rel(p) for p in named} | {r.path for r in config.results}
+    return ValidationResult([f for f in validation.files if f.path in wanted])
 
 
 def project_files(lay: Layout, societies: Iterable[tuple[int, str]]) -> list[Path]:

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pipeline.errors import QianghuiError
+from pipeline.errors import Finding, QianghuiError
 from pipeline.layout import Layout
-from schemas.registry import Society
+
+if TYPE_CHECKING:
+    from pipeline.yamlio import Document
+    from schemas.registry import Society
 
 TEMPLATE = """\
 # yaml-language-server: $schema=../../../schemas/json/application.schema.json
@@ -76,7 +80,23 @@ TEMPLATE = """\
 """
 
 
-PLACEHOLDERS = frozenset(re.findall(r"^ +(?:- )?(（[^）\n]+）)$", TEMPLATE, re.MULTILINE))
+def examples(template: str) -> frozenset[str]:
+    """The example texts of a blank (（写明…） on a line of its own), to be replaced."""
+    return frozenset(re.findall(r"^ +(?:- )?(（[^）\n]+）)$", template, re.MULTILINE))
+
+
+PLACEHOLDERS = examples(TEMPLATE)
+
+
+def examples_left(doc: Document, texts: frozenset[str]) -> list[Finding]:
+    """The blank's example texts (（写明…）) must be replaced before submitting."""
+    from pipeline.yamlio import iter_scalars
+
+    if not any(text in doc.text for text in texts):       # the walk only when one is there
+        return []
+    return [Finding(loc, "placeholder", f"请把示例文字「{str(value).strip()}」换成实际内容")
+            for loc, value in iter_scalars(doc.data)
+            if isinstance(value, str) and value.strip() in texts]
 
 
 def scaffold(lay: Layout, year: int, society: Society, deadline: str, amount: str) -> Path:
@@ -85,10 +105,16 @@ def scaffold(lay: Layout, year: int, society: Society, deadline: str, amount: st
     text = TEMPLATE.format(name=society.name, society=society.id, year=year,
                            org_name=society.org_name, deadline=deadline, amount=amount,
                            path=lay.rel(target))
-    target.parent.mkdir(parents=True, exist_ok=True)
+    write_new(lay, target, text)
     (target.parent / "files").mkdir(exist_ok=True)
+    return target
+
+
+def write_new(lay: Layout, target: Path, text: str) -> Path:
+    """Create `target` with `text` (UTF-8, LF); an existing file is never overwritten."""
+    target.parent.mkdir(parents=True, exist_ok=True)
     try:
-        with target.open("x", encoding="utf-8") as handle:
+        with target.open("x", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
     except FileExistsError as e:
         raise QianghuiError(f"{lay.rel(target)} 已经存在，不会覆盖。"

@@ -24,6 +24,12 @@ def check_sheet(sheet: ScoreSheet, rubric: Sequence[RubricItem], expert: str,
                 person: Person | None, society: str, *, people_known: bool = True) -> list[Finding]:
     """A score sheet matches its file name, its rubric, and an enabled expert without conflict
     (the expert is not judged while config/people.yaml itself is broken: that is reported)."""
+    return check_expert(sheet, expert, person, society, people_known) + check_scores(sheet, rubric)
+
+
+def check_expert(sheet: ScoreSheet, expert: str, person: Person | None, society: str,
+                 people_known: bool) -> list[Finding]:
+    """The sheet's 评审专家 is its file's, an enabled expert, not a member of the society."""
     found: list[Finding] = []
     if sheet.expert != expert:
         found.append(Finding(("评审专家",), "sheet-expert-mismatch",
@@ -36,6 +42,12 @@ def check_sheet(sheet: ScoreSheet, rubric: Sequence[RubricItem], expert: str,
     elif society in person.societies:
         found.append(Finding(("评审专家",), "conflict-of-interest",
                              f"{person.name}是学会「{society}」的成员，应当回避，不能为其评分"))
+    return found
+
+
+def check_scores(sheet: ScoreSheet, rubric: Sequence[RubricItem]) -> list[Finding]:
+    """Every indicator of the rubric scored once, none above its maximum."""
+    found: list[Finding] = []
     maxima = {item.name: item.max for item in rubric}
     for name, score in sheet.scores.items():
         if name not in maxima:

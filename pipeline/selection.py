@@ -17,7 +17,7 @@ from schemas.decision import Selection
 from schemas.sheets import SpotCheck
 
 SELECTION_HEADER = """\
-# yaml-language-server: $schema=../../schemas/json/selection.schema.json
+# yaml-language-server: $schema=../../schemas/json/{schema}.schema.json
 # 拟立项名单：由 qianghui rank 按立项评审得分生成（同分时先提交者在前，再按学会 id）。
 # 报省科协党组审批后，由管理员填写“审批”并提交；审批后的名单不会再被覆盖。
 """
@@ -73,13 +73,15 @@ def propose(lay: Layout, year: int) -> list[scoring.Ranked]:
                           program.amount * program.quota)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(selection_text(ranked), encoding="utf-8")
+    schema = f"selection-{year}"        # the year's quota and amount, once `qianghui schema` made it
+    tmp.write_text(selection_text(ranked, schema if (lay.schemas_json / f"{schema}.schema.json").exists()
+                                  else "selection"), encoding="utf-8")
     tmp.replace(path)
     return ranked
 
 
-def selection_text(ranked: list[scoring.Ranked]) -> str:
-    lines = [SELECTION_HEADER, "立项:"]
+def selection_text(ranked: list[scoring.Ranked], schema: str = "selection") -> str:
+    lines = [SELECTION_HEADER.format(schema=schema), "立项:"]
     for r in ranked:
         if r.funded:
             lines.append(f"  - 学会: {r.candidate.society}          # 第 {r.rank} 名，"

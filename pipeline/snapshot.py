@@ -5,7 +5,6 @@ Used by the history check (the state before each commit) and by `qianghui histor
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -16,7 +15,7 @@ from pipeline import facts, layout, rights, status
 from pipeline.cache import load_pickle, save_pickle
 from pipeline.reviews import sheet_findings
 from pipeline.vcs import Change, Commit, Vcs, is_absent
-from pipeline.yamlio import YamlError, load_bytes
+from pipeline.yamlio import YamlError, content_hash, load_bytes
 from schemas.decision import Decision, Selection
 from schemas.program import Program
 from schemas.registry import PackedRegistry, People, Registry, Society
@@ -100,7 +99,7 @@ class Tree:
             return ""
         key = ("sha256", blob)
         if key not in self._parsed:
-            self._parsed[key] = hashlib.sha256(self.raw(blob)).hexdigest()
+            self._parsed[key] = content_hash(self.raw(blob))
         return self._parsed[key]  # type: ignore[no-any-return]
 
     def prefetch(self, changes: Iterable[Change]) -> None:
@@ -181,7 +180,7 @@ class Tree:
             expert = path.rsplit("/", 1)[-1].removesuffix(".yaml")
             if isinstance(sheet, ScoreSheet) and not sheet_findings(
                     sheet, kind, expert, society, program,
-                    people.by_id(sheet.expert) if people else None, people is not None):
+                    lambda person: people.by_id(person) if people else None, people is not None):
                 counted.append(sheet)
         return counted
 

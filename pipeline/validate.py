@@ -17,9 +17,9 @@ from pipeline.errors import Problem
 from pipeline.layout import FileKind, Layout
 from pipeline.loading import Config, FileResult, load_config, load_form
 from pipeline.parallel import map_chunks
-from pipeline.rules import Finding, check_application, check_identity
-from pipeline.scaffold import PLACEHOLDERS
-from pipeline.yamlio import Document, Loc, Mark, iter_scalars
+from pipeline.rules import Finding, application_rules, apply, check_identity
+from pipeline.scaffold import PLACEHOLDERS, examples_left
+from pipeline.yamlio import Document, Loc, Mark
 from schemas.application import Application
 
 
@@ -34,18 +34,25 @@ class ValidationResult:
         return [p for f in self.files for p in f.problems]
 
     @property
+    def warnings(self) -> list[Problem]:
+        return [p for f in self.files for p in f.warnings]
+
+    @property
     def ok(self) -> bool:
         return not self.problems
 
     def summary(self) -> str:
         bad = sum(1 for f in self.files if f.problems)
         text = f"{len(self.files)} 个文件，{len(self.problems)} 个错误"
-        return text + (f"（{bad} 个文件有错误）" if bad else "")
+        text += f"（{bad} 个文件有错误）" if bad else ""
+        hints = len(self.warnings)
+        return text + (f"，{hints} 个提示（草稿中待改的地方，不影响保存）" if hints else "")
 
 
 def validate_application(lay: Layout, path: Path, kind: FileKind, config: Config,
                          today: date) -> FileResult:
-    """申报表: schema, folder identity, and — once submitted — every rule and referenced file."""
+    """申报表: schema, folder identity, and every rule on what parsed — once submitted also the
+    referenced files; a draft's rule findings are warnings."""
     result, doc = load_form(path, lay.rel(path), layout.APPLICATION, Application)
     config.loaded[lay.rel(path)] = result
     if doc is None or not isinstance(doc.data, dict):
@@ -53,21 +60,19 @@ def validate_application(lay: Layout, path: Path, kind: FileKind, config: Config
     assert kind.year is not None and kind.society is not None
     findings = check_identity(doc.data.get("年度"), doc.data.get("学会"), folder_year=kind.year,
                               folder_society=kind.society, registry=config.registry)
-    app = result.model
-    if isinstance(app, Application) and app.state == "已提交" and not findings:
-        findings += check_application(app, config.programs.get(app.year), config.registry, today)
-        findings += check_references(path.parent, app)
-        if any(text in doc.text for text in PLACEHOLDERS):       # the walk only when one is there
-            findings += check_placeholders(doc.data)
+    app, partial = result.parsed, result.model is None
+    state = getattr(app, "state", None)
+    if isinstance(app, Application) and state is not None and not findings:
+        program = config.programs.get(getattr(app, "year", kind.year))
+        rules = application_rules(app, program, config.registry, today)
+        if state == "草稿":          # hints while drafting, never failing
+            result.add(apply(rules, partial=True), warning=True)
+        else:
+            rules.append(lambda: check_references(path.parent, app))
+            findings += apply(rules, partial=partial)
+            findings += examples_left(doc, PLACEHOLDERS)
     result.add(findings)
     return result
-
-
-def check_placeholders(data: dict[str, object]) -> list[Finding]:
-    """The scaffold's example texts (（写明…）) must be replaced before submitting."""
-    return [Finding(loc, "placeholder", f"请把示例文字「{str(value).strip()}」换成实际内容")
-            for loc, value in iter_scalars(data)
-            if isinstance(value, str) and value.strip() in PLACEHOLDERS]
 
 
 def check_references(folder: Path, app: Application) -> list[Finding]:
@@ -93,13 +98,21 @@ VALIDATORS: dict[str, Validator] = {
 }
 
 
+NOT_FORMS = (layout.SUBMISSION_FILE, layout.TEMPLATE)   # attachments and templates: no report
+
+
 def collect_targets(lay: Layout, paths: Iterable[Path] | None) -> list[Path]:
-    """The form files to check: everything in the tree (None), or those named (folders expanded)."""
+    """The form files to check: everything in the tree (None), or those named (folders
+    expanded). A submission's attachments (a .yaml among them too) and the templates are not
+    forms: the whole-tree run never reports on them, so naming them reports nothing either."""
     if paths is None:
         return lay.forms()
     targets: list[Path] = []
     for p in paths:
-        targets += sorted(p.rglob("*.yaml")) if p.is_dir() else [p]
+        for path in sorted(p.rglob("*.yaml")) if p.is_dir() else [p]:
+            kind = layout.classify(lay.rel(path))
+            if kind is None or kind.kind not in NOT_FORMS:
+                targets.append(path)
     return targets
 
 
@@ -153,6 +166,7 @@ def slim(result: FileResult, lean: bool = False) -> FileResult:
     if doc is not None:
         keep: dict[Loc, Mark] = {loc: m for loc, m in doc.marks.items() if loc == ("状态",)}
         result.doc = Document(doc.path, None, doc.sha256, keep, {}, {}, "")
+    result.partial = None
     if lean and result.kind == layout.APPLICATION:
         data = {"状态": result.data.get("状态")} if isinstance(result.data, dict) else result.data
         return replace(result, model=None, data=data)

@@ -108,8 +108,16 @@ def load_bytes(raw: bytes, path: str) -> Document:
         raise YamlError(path, line, col, "yaml-syntax", message) from e
     except yaml.YAMLError as e:
         raise YamlError(path, 0, 0, "yaml-syntax", f"YAML 语法错误：{e}") from e
-    return Document(path, builder.root, hashlib.sha256(raw).hexdigest(),
+    return Document(path, builder.root, content_hash(raw),
                     builder.marks, builder.key_marks, builder.spans, text)
+
+
+def content_hash(raw: bytes) -> str:
+    """The fingerprint a decision records of the form it judged (its 版本): sha256 of the bytes
+    with CRLF line endings read as LF, so a Windows checkout (core.autocrlf) and a POSIX one of
+    the same commit agree, and hashes taken on LF text stay valid. Every hash of a form goes
+    through here: loading, the history walk, and `qianghui review` writing 版本."""
+    return hashlib.sha256(raw.replace(b"\r\n", b"\n")).hexdigest()
 
 
 def check_characters(text: str, path: str) -> None:

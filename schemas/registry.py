@@ -17,22 +17,22 @@ Role = Literal["学会用户", "管理员", "专家", "维护者"]
 
 
 class PastProject(Form):
-    year: Year = field("年度")
-    name: ShortText = field("项目名称")
-    accepted: YesNo = field("验收通过")
+    year: Year = field("年度", "往年项目的年度")
+    name: ShortText = field("项目名称", "往年项目的名称")
+    accepted: YesNo = field("验收通过", "是 或 否：往年项目是否已验收通过")
 
 
 class Society(Form):
     id: Identifier = field("id", "小写字母、数字和连字符，如 hbjx；也是申报文件夹名")
-    name: ShortText = field("学会名称")
-    org_name: ShortText = field("党组织名称")
+    name: ShortText = field("学会名称", "学会全称，如 湖北省机械工程学会")
+    org_name: ShortText = field("党组织名称", "学会党组织的全称")
     inspections: dict[Year, Inspection] = field("年检", "各年度年检结果", default_factory=dict)
     past: list[PastProject] = field("往年项目", "往年“党建强会”项目及是否验收通过",
                                     default_factory=list)
 
 
 class Registry(Form):
-    societies: list[Society] = field("学会")
+    societies: list[Society] = field("学会", "学会名录：每个学会一项")
 
     def get(self, society_id: str) -> Society | None:
         return self._by_id.get(society_id)
@@ -47,9 +47,9 @@ def _as_list(value: Any) -> Any:
 
 
 class Person(Form):
-    id: Identifier = field("id")
-    name: ShortText = field("姓名")
-    role: Role = field("角色")
+    id: Identifier = field("id", "人员 id：小写字母、数字和连字符，如 li-hbjx")
+    name: ShortText = field("姓名", "姓名")
+    role: Role = field("角色", "学会用户、管理员、专家 或 维护者")
     societies: Annotated[list[Identifier], BeforeValidator(_as_list),
                          WithJsonSchema({"anyOf": [{"type": "string"},
                                                    {"type": "array", "items": {"type": "string"}}]})
@@ -57,7 +57,7 @@ class Person(Form):
         "学会", "学会用户：所属学会；专家：本人所在的学会（回避评审）", default_factory=list)
     emails: list[Email] = field("邮箱", "git 提交使用的作者邮箱", min_length=1)
     keys: list[str] = field("公钥", "SSH 签名公钥（ssh-ed25519 …）", default_factory=list)
-    enabled: YesNo = field("启用", default=True)
+    enabled: YesNo = field("启用", "是：可以提交；否：停用", default=True)
 
     @model_validator(mode="after")
     def _one_society_for_users(self) -> Person:
@@ -67,7 +67,7 @@ class Person(Form):
 
 
 class People(Form):
-    people: list[Person] = field("人员")
+    people: list[Person] = field("人员", "可以修改材料的人员：每人一项")
 
     def by_email(self, email: str) -> Person | None:
         return self._by_email.get(email.strip().lower())

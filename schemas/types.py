@@ -18,6 +18,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    HttpUrl,
     StringConstraints,
     WithJsonSchema,
 )
@@ -41,16 +42,23 @@ def field(alias: str, description: str = "", **kw: Any) -> Any:
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 MidText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
-Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]
+Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$"),
+                      WithJsonSchema({"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,39}$",
+                                      "errorMessage": "应为小写字母、数字和连字符组成的 id，如 hbjx"})]
 def halfwidth(value: Any) -> Any:
     """Full-width digits typed with a Chinese input method (２００００) read as 20000."""
     return unicodedata.normalize("NFKC", value).strip() if isinstance(value, str) else value
 
 
+AMOUNT_TEXT = "^[0-9０-９]{1,10}([.．][0-9０-９]{1,2})?$"     # a quoted amount, full-width digits too
 Money = Annotated[Decimal, BeforeValidator(halfwidth), Field(gt=0, max_digits=12, decimal_places=2),
-                  WithJsonSchema({"type": ["number", "string"], "exclusiveMinimum": 0})]
+                  WithJsonSchema({"type": ["number", "string"], "exclusiveMinimum": 0,
+                                  "maximum": 9999999999.99, "pattern": AMOUNT_TEXT,
+                                  "errorMessage": "金额只写数字（元，大于 0，最多两位小数），如 20000；不写“元”“万”"})]
 Count = Annotated[int, BeforeValidator(halfwidth)]
-Year = Annotated[int, BeforeValidator(halfwidth), Field(ge=2000, le=2100)]
+Year = Annotated[int, BeforeValidator(halfwidth), Field(ge=2000, le=2100),
+                 WithJsonSchema({"type": "integer", "minimum": 2000, "maximum": 2100,
+                                 "errorMessage": "年度应为四位数字，如 2022"})]
 
 
 def _yes_no(value: Any) -> Any:
@@ -64,7 +72,8 @@ def _yes_no(value: Any) -> Any:
     return value
 
 
-YesNo = Annotated[bool, BeforeValidator(_yes_no), WithJsonSchema({"enum": ["是", "否"]})]
+YesNo = Annotated[bool, BeforeValidator(_yes_no),
+                  WithJsonSchema({"enum": ["是", "否"], "errorMessage": "应填“是”或“否”"})]
 
 
 def _phone(value: str) -> str:
@@ -84,10 +93,14 @@ def _phone(value: str) -> str:
     return value
 
 
+PHONE_TEXT = ("^(\\+?86[- ]?)?(1[3-9][0-9][- ]?[0-9]{4}[- ]?[0-9]{4}"
+              "|[(（]?0[1-9][0-9]{1,2}[)）]?[- ]?[1-9][0-9]{6,7}([-转][0-9]{1,6})?)$")
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30),
                   AfterValidator(_phone),
-                  WithJsonSchema({"type": ["string", "integer"],
-                                  "description": "手机号或带区号的固定电话，如 027-87654321"})]
+                  WithJsonSchema({"type": ["string", "integer"], "pattern": PHONE_TEXT,
+                                  "minimum": 10000000, "maximum": 19999999999,
+                                  "description": "手机号或带区号的固定电话，如 027-87654321",
+                                  "errorMessage": "应为手机号（11 位）或带区号的固定电话，如 027-87654321"})]
 
 
 def _email(value: str) -> str:
@@ -102,7 +115,10 @@ def _email(value: str) -> str:
 
 
 Email = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=254),
-                  AfterValidator(_email)]
+                  AfterValidator(_email),
+                  WithJsonSchema({"type": "string", "format": "email", "maxLength": 254,
+                                  "pattern": "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$",
+                                  "errorMessage": "不是有效的电子邮箱地址，如 lihua@example.org"})]
 
 
 def _date_text(value: Any) -> Any:
@@ -117,7 +133,10 @@ def _ISO_DATE(text: str) -> bool:
     return len(parts) == 3 and len(parts[0]) == 4 and all(p.isdigit() for p in parts)
 
 
-Date = Annotated[date, BeforeValidator(_date_text)]
+DATE_TEXT = "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+Date = Annotated[date, BeforeValidator(_date_text),
+                 WithJsonSchema({"type": "string", "format": "date", "pattern": DATE_TEXT,
+                                 "errorMessage": "日期应写成 YYYY-MM-DD，如 2022-05-10"})]
 
 
 def _beijing(value: Any) -> Any:
@@ -132,7 +151,10 @@ def _aware(value: datetime) -> datetime:
 
 Moment = Annotated[datetime, BeforeValidator(_beijing), AfterValidator(_aware),
                    WithJsonSchema({"type": "string", "description":
-                                   "日期时间，如 2022-05-12 23:59:59+08:00；只写日期表示当天 24 时前"})]
+                                   "日期时间，如 2022-05-12 23:59:59+08:00；只写日期表示当天 24 时前",
+                                   "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}"
+                                              "(:[0-9]{2})?([+-][0-9]{2}:?[0-9]{2}|Z)?)?$",
+                                   "errorMessage": "应写成 2022-05-12 23:59:59+08:00，或只写日期 2022-05-12"})]
 
 
 def _relative_path(value: str) -> str:
@@ -144,5 +166,12 @@ def _relative_path(value: str) -> str:
     return value
 
 
+Link = Annotated[HttpUrl, WithJsonSchema({
+    "type": "string", "format": "uri", "maxLength": 2083, "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://[^\\s/?#]+[^\\s]*$",
+    "errorMessage": "链接应为以 http:// 或 https:// 开头的网址"})]
+
 FileRef = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255),
-                    AfterValidator(_relative_path)]
+                    AfterValidator(_relative_path),
+                    WithJsonSchema({"type": "string", "minLength": 1, "maxLength": 255,
+                                    "pattern": "^(?![/\\\\])(?!.*(^|[/\\\\])\\.\\.([/\\\\]|$))[^:]+$",
+                                    "errorMessage": "应为本文件夹内的相对路径，如 files/盖章页.jpg（不以 / 开头，不含 ..）"})]

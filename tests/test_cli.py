@@ -85,10 +85,11 @@ def test_validate_json(tree: Path, capsys: Capture) -> None:
     code, out, _ = run(capsys, "-C", str(tree), "validate", "--format", "json")
     problems = json.loads(out)
     assert code == 1
-    assert [set(p) for p in problems] == [{"path", "line", "column", "field", "code", "message"}]
+    assert [set(p) for p in problems] == [{"path", "line", "column", "field", "code", "message",
+                                         "warning"}]
     assert problems[0] | {"message": ""} == {
         "path": "submissions/2022/hbjx/application.yaml", "line": 10, "column": 7,
-        "field": "联系电话", "code": "phone_invalid", "message": ""}
+        "field": "联系电话", "code": "phone_invalid", "message": "", "warning": False}
 
 
 def test_validate_json_clean(tree: Path, capsys: Capture) -> None:
@@ -123,7 +124,7 @@ def test_validate_keeps_going_after_a_broken_file(tree: Path, capsys: Capture) -
     ["validate", "--format", "xml"],
     ["frobnicate"],
     [],
-    ["new", "--学会", "hbqx"],
+    ["new", "问卷", "--学会", "hbqx"],
     ["new", "--学会", "hbqx", "--年度", "二〇二二"],
 ])
 def test_bad_usage_exits_2(tree: Path, capsys: Capture, argv: list[str]) -> None:
@@ -247,7 +248,8 @@ def test_list_table_shows_every_project_and_status(demo: Path, capsys: Capture) 
 def test_list_csv(demo: Path, capsys: Capture) -> None:
     expected = list_json(capsys, demo)
     code, out, _ = run(capsys, "-C", str(demo), "list", "--csv")
-    rows = list(csv.DictReader(io.StringIO(out)))
+    assert out.startswith("\ufeff")           # UTF-8 with BOM: Excel on Chinese Windows reads it
+    rows = list(csv.DictReader(io.StringIO(out.removeprefix("\ufeff"))))
     assert code == 0
     assert [(r["学会"], r["状态"]) for r in rows] == [(r["学会"], r["状态"]) for r in expected]
     assert {"年度", "学会", "学会名称", "项目名称", "类别", "项目形式", "金额", "状态"} <= set(rows[0])
@@ -333,3 +335,34 @@ def test_help_is_in_chinese(capsys: Capture) -> None:
     assert out.startswith("用法：qianghui validate") and "显示本帮助并退出" in out
     assert "--format {text,json}" in out                   # choices stay visible
     assert "options" not in out and "positional" not in out
+
+
+# --- every problem at once; drafts get hints ------------------------------------------------
+
+def edit_app(tree: Path, *edits: tuple[str, str]) -> None:
+    path = tree / "submissions/2022/hbjx/application.yaml"
+    text = path.read_text(encoding="utf-8")
+    for old, new in edits:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    path.write_text(text, encoding="utf-8")
+
+
+def test_schema_errors_and_rule_errors_arrive_together(tree: Path, capsys: Capture) -> None:
+    edit_app(tree, ("联系电话: 027-87654321", "联系电话: 123"),
+             ("申报资助金额: 20000", "申报资助金额: 19000"), ("项目形式: 党建+学术", "项目形式: 党员之家"))
+    code, out, _ = run(capsys, "-C", str(tree), "validate")
+    assert code == 1
+    assert "(联系电话)" in out and "预算安排合计 20,000 元" in out and "不属于“特色活动”类" in out
+    assert "提示" not in out
+
+
+def test_a_drafts_rule_findings_are_hints_that_never_fail(tree: Path, capsys: Capture) -> None:
+    edit_app(tree, ("状态: 已提交", "状态: 草稿"), ("申报资助金额: 20000", "申报资助金额: 25000"),
+             ("联系电话: 027-87654321", "联系电话:"))
+    code, out, _ = run(capsys, "-C", str(tree), "validate")
+    assert code == 0, out
+    hints = [line for line in out.splitlines() if ": 提示：" in line]
+    assert any("超过每个项目的资助上限" in h for h in hints)
+    assert any("预算安排合计" in h for h in hints)
+    assert "1 个提示" not in out and "个提示" in out.splitlines()[-1]

@@ -379,13 +379,17 @@ def test_draft_report_is_still_checked_for_what_it_says(tree: Path,
     ])
 
 
-def test_draft_report_skips_the_rules_of_a_submitted_one(tree: Path,
-                                                         capsys: pytest.CaptureFixture[str]) -> None:
-    """A draft of hbjx's report with a missing goal and an unspent line: not yet errors."""
+def test_draft_report_gets_the_rules_as_hints(tree: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """A draft of hbjx's report with a missing goal and an unspent line: hints, not errors."""
     edit(tree, "状态: 已提交", "状态: 草稿")
     edit(tree, GOAL_4_ENTRY, "")
     edit(tree, "    预算: 3500\n    实际: 3500\n", "    预算: 3500\n    实际: 0\n")
-    assert validate(tree, capsys) == (0, [])
+    code, lines = validate(tree, capsys)
+    assert code == 0
+    assert len(lines) == 3 and all(": 提示：" in line for line in lines)
+    assert any("没有填写完成情况" in line for line in lines)
+    assert any("「资料印制」实际支出 0 元" in line for line in lines)
 
 
 def test_report_set_back_to_draft_after_approval(tree: Path,

@@ -558,3 +558,55 @@ def test_review_pass_refuses_an_ineligible_society(
     code, _, err = cli(repo, capsys, "review", "hbjx", "--通过", "-m", "同意", who=ADMIN)
     assert code == 1 and "不符合申报条件" in err and "2021 年年检不合格" in err
     assert not repo.path(DECISION).exists()
+
+
+# -- fewer round-trips --------------------------------------------------------------------------
+
+def test_review_takes_the_date_of_the_decision(
+        repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = cli(repo, capsys, "review", "hbjx", "--驳回", "-m", "请补充", "--日期", "2022-05-15",
+                       who=ADMIN)
+    assert (code, err) == (0, "")
+    assert str(decision(repo)["申报"]["日期"]) == "2022-05-15"
+
+
+def test_submit_after_an_edit_of_a_rejected_form_resubmits_it(
+        repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli(repo, capsys, "review", "hbjx", "--驳回", "-m", "预算明细不完整", who=ADMIN)[0] == 0
+    assert status_of(repo, capsys) == "已驳回"
+    code, _, err = cli(repo, capsys, "submit", "hbjx", who=HBJX)       # nothing edited yet
+    assert code == 1 and "按审核意见修改" in err and clean(repo)
+    repo.replace(APP, "党员人数: 23", "党员人数: 24")
+    head = repo.head()
+    code, out, err = cli(repo, capsys, "submit", "hbjx", who=HBJX)
+    assert (code, err) == (0, ""), err
+    assert repo.head() != head and clean(repo) and author(repo) == HBJX.email
+    assert "重新提交" in repo.git("log", "-1", "--format=%s").stdout
+    assert status_of(repo, capsys) == "未审核"
+    code, _, err = cli(repo, capsys, "submit", "hbjx", who=HBJX)       # committed already
+    assert code == 1 and "无需再提交" in err
+
+
+def test_resubmission_with_errors_is_refused_and_left_as_typed(
+        repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli(repo, capsys, "review", "hbjx", "--驳回", "-m", "预算明细不完整", who=ADMIN)[0] == 0
+    repo.replace(APP, "党员人数: 23", "党员人数: 很多")
+    typed = repo.path(APP).read_bytes()
+    head = repo.head()
+    code, _, err = cli(repo, capsys, "submit", "hbjx", who=HBJX)
+    assert code == 1 and "未提交" in err and "党员人数" in err
+    assert repo.head() == head and repo.path(APP).read_bytes() == typed
+
+
+def test_submit_after_an_edit_of_a_rejected_report_resubmits_it(
+        repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    fund(repo)
+    write_completion(repo, state="已提交")
+    repo.commit(HBJX, "提交结题报告", when=LATER)
+    assert cli(repo, capsys, "review", "hbjx", "--结题", "--驳回", "-m", "照片不足", who=ADMIN)[0] == 0
+    assert status_of(repo, capsys) == "结题驳回"
+    repo.replace(REPORT, "收录对策建议18条", "收录对策建议19条")
+    code, _, err = cli(repo, capsys, "submit", "hbjx", "--结题", who=HBJX)
+    assert (code, err) == (0, ""), err
+    assert clean(repo) and "重新提交结题报告" in repo.git("log", "-1", "--format=%s").stdout
+    assert status_of(repo, capsys) == "待验收"

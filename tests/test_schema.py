@@ -14,6 +14,8 @@ from pydantic import ValidationError
 
 from pipeline import messages, schema_export
 from pipeline.cli import main
+from pipeline.layout import Layout
+from pipeline.loading import load_config
 from schemas.application import Application
 
 REPO = Path(__file__).resolve().parent.parent
@@ -24,22 +26,29 @@ BASE = REPO / "submissions/2022/hbjx/application.yaml"
 
 # --- the committed files are what the models generate -----------------------------------
 
-@pytest.mark.parametrize("name", sorted(schema_export.MODELS))
+PROGRAMS = load_config(Layout(REPO)).programs
+
+
+@pytest.mark.parametrize("name", schema_export.names(PROGRAMS))
 def test_committed_schema_is_current(name: str) -> None:
     committed = SCHEMAS / f"{name}.schema.json"
     assert committed.exists(), f"schemas/json/{name}.schema.json is missing: run `make schema`"
-    assert committed.read_text(encoding="utf-8") == schema_export.render_schema(name), (
-        f"schemas/json/{name}.schema.json is stale: the models changed, run `make schema` "
-        "(or `qianghui schema`) and commit the result")
+    assert committed.read_text(encoding="utf-8") == schema_export.render_schema(name, PROGRAMS), (
+        f"schemas/json/{name}.schema.json is stale: the models or a program changed, run "
+        "`make schema` (or `qianghui schema`) and commit the result")
+
+
+def test_committed_editor_settings_are_current() -> None:
+    assert schema_export.stale(REPO, PROGRAMS) == [], "run `make schema` and commit the result"
 
 
 def test_no_stray_schema_files() -> None:
     names = {p.name for p in SCHEMAS.glob("*.schema.json")}
-    assert names == {f"{n}.schema.json" for n in schema_export.MODELS}
+    assert names == {f"{n}.schema.json" for n in schema_export.names(PROGRAMS)}
 
 
 def test_schema_titles_are_chinese() -> None:
-    schema = json.loads(schema_export.render_schema("application"))
+    schema = json.loads(schema_export.render_schema("application", PROGRAMS))
     assert schema["title"] == schema_export.TITLES["application"]
     assert all(not re.search("[A-Za-z]", prop["title"]) for prop in schema["properties"].values())
 
@@ -200,3 +209,44 @@ def test_pydantic_errors_are_translated(loc: tuple[Any, ...], value: Any) -> Non
         message = messages.translate(error)
         assert "Input should" not in message and "Value error" not in message, message
         assert english_words(message) == [], (error["type"], message)
+
+
+# --- what the editor is given: Chinese everywhere, no null offered -------------------------
+
+def walk(node: Any, path: str = "") -> Any:
+    if isinstance(node, dict):
+        yield path, node
+        for key, value in node.items():
+            yield from walk(value, f"{path}/{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from walk(value, f"{path}/{i}")
+
+
+@pytest.mark.parametrize("name", schema_export.names(PROGRAMS))
+def test_every_property_is_described_in_chinese_and_null_is_never_offered(name: str) -> None:
+    schema = json.loads(schema_export.render_schema(name, PROGRAMS))
+    han = re.compile("[\u4e00-\u9fff]")
+    for path, node in walk(schema):
+        assert node.get("type") != "null" and "null" not in (node.get("type") or []), path
+        assert None not in node.get("enum", []) and node.get("default", 0) is not None, path
+        assert "const" not in node or node["const"] is not None, path
+        if "title" in node and path:
+            assert not re.search("[A-Za-z]{2,}", node["title"]) or node["title"] == "id", path
+        for key in ("errorMessage", "patternErrorMessage", "description"):
+            if key in node:
+                assert han.search(node[key]), (path, key, node[key])
+        if "/allOf" in path:         # the 已提交 and per-year branches: no property of their own
+            continue
+        for key, prop in node.get("properties", {}).items():
+            assert han.search(prop.get("description", "")), f"{name}{path}/properties/{key}: no description"
+
+
+def test_a_years_sheet_names_its_indicators_and_maxima() -> None:
+    schema = json.loads(schema_export.render_schema("acceptance-2022", PROGRAMS))
+    scores = schema["properties"]["评分"]
+    rubric = PROGRAMS[2022].acceptance_rubric
+    assert list(scores["properties"]) == scores["required"] == [item.name for item in rubric]
+    assert [scores["properties"][i.name]["properties"]["得分"]["maximum"] for i in rubric] == \
+        [float(i.max) for i in rubric]
+    assert scores["additionalProperties"] is False

@@ -438,3 +438,13 @@ def test_verify_without_a_spot_check(approved: tuple[Repo, str],
     repo, _ = approved
     code, _, err = cli(repo, capsys, "spot-check", "--verify")
     assert code == 1 and "不存在：还没有抽查" in err
+
+
+def test_spot_check_takes_the_date_it_was_done(approved: tuple[Repo, str],
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    repo, _ = approved
+    code, _, err = cli(repo, capsys, "spot-check", "--日期", "2022-11-30")
+    assert (code, err) == (0, "")
+    assert str(spot_check_file(repo).date) == "2022-11-30"
+    code, _, err = cli(repo, capsys, "spot-check", "--日期", "11月30日")
+    assert code == 2 and "日期" in err and "11月30日" in err
