@@ -45,7 +45,7 @@ $(STAMP): pyproject.toml
 
 # The engine byte-compiled, as pip compiles an installed package, again whenever it changes:
 # where Python may not write bytecode, each command would compile it from source.
-$(READY): $(STAMP) $(wildcard pipeline/*.py schemas/*.py)
+$(READY): $(STAMP) $(wildcard pipeline/*.py pipeline/*/*.py schemas/*.py)
 	$(BIN)/python -m compileall -q pipeline schemas
 	touch $(READY)
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from pipeline.scoring import DRAW_METHOD
+from pipeline.core.scoring import DRAW_METHOD
 
 SCHEMA = "# yaml-language-server: $schema={up}schemas/json/{name}.schema.json\n"
 

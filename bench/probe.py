@@ -55,7 +55,7 @@ def floor(listfile: str) -> dict[str, Any]:
 def watch(root: str, society: str, repeat: str) -> dict[str, Any]:
     """The watcher's orchestrator on one saved application: a full run first (as the watcher
     starts, here without rendering), one warm-up save, then `repeat` timed saves."""
-    from pipeline.layout import Layout
+    from pipeline.core.layout import Layout
     from pipeline.run import run
 
     lay = Layout(Path(root))
@@ -82,9 +82,9 @@ def naive_render(root: str, repeat: str, outdir: str) -> dict[str, Any]:
     """The naive loop over the documents the engine plans: new DocxTemplate + render + save."""
     from docxtpl import DocxTemplate
 
-    from pipeline.layout import Layout
+    from pipeline.core.layout import Layout
+    from pipeline.core.projects import Index
     from pipeline.plan import plan
-    from pipeline.projects import Index
     from pipeline.run import complete_years, evaluate
 
     lay = Layout(Path(root))

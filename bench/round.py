@@ -25,7 +25,7 @@ from bench.text import (
     Topic,
     Writer,
 )
-from pipeline import scoring
+from pipeline.core import scoring
 
 YEAR = 2022
 DRAFT, SUBMITTED, RETURNED, RESUBMITTED, APPROVED, FUNDED = (

@@ -12,27 +12,23 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TextIO
 
 from pipeline.arguments import ChineseParser, day
-from pipeline.blanks import BLANKS
+from pipeline.core.layout import Layout, find_root
 from pipeline.errors import QianghuiError, UsageError
-from pipeline.layout import Layout, find_root
-
-
-def _commands() -> Any:
-    """The commands module, imported on first use (a replayed run never needs it)."""
-    from pipeline import commands
-
-    return commands
-
+from pipeline.forms.blanks import BLANKS
 
 Handler = Callable[[argparse.Namespace, Layout], int]
 
+# Each handler maps the parsed arguments onto one function of pipeline.commands, imported when
+# the command runs (so --help and a replayed render load nothing else).
+
 
 def _validate(a: argparse.Namespace, lay: Layout) -> int:
+    from pipeline.commands import validate
+
     here = lay.root if a.root else Path.cwd()
-    return _commands().validate(lay, [_under(lay, here, p) for p in a.paths], a.format, sys.stdout)
+    return validate.command(lay, [_under(lay, here, p) for p in a.paths], a.format, sys.stdout)
 
 
 def _under(lay: Layout, here: Path, name: str) -> Path:
@@ -43,103 +39,97 @@ def _under(lay: Layout, here: Path, name: str) -> Path:
 
 
 def _new(a: argparse.Namespace, lay: Layout) -> int:
-    return _commands().new(lay, a.form, a.society, a.year, sys.stdout)
+    from pipeline.commands import new
+
+    return new.command(lay, a.form, a.society, a.year, sys.stdout)
 
 
 def _schema(a: argparse.Namespace, lay: Layout) -> int:
-    return _commands().schema(lay, a.check, sys.stdout)
+    from pipeline.commands import schema
+
+    return schema.command(lay, a.check, sys.stdout)
 
 
 def _list(a: argparse.Namespace, lay: Layout) -> int:
+    from pipeline.commands import list_projects
+
     filters = {"年度": a.year, "状态": a.status, "类别": a.category, "项目形式": a.subtype,
                "学会": a.society}
-    amounts = (a.min_amount, a.max_amount)
-    if a.output is None:
-        return _commands().list_projects(lay, filters, a.format, sys.stdout, amounts)
-    buffer = io.StringIO()          # written once the list is made: a failure leaves no file
-    code = _commands().list_projects(lay, filters, a.format, buffer, amounts)
-    try:
-        a.output.write_bytes(buffer.getvalue().encode("utf-8"))
-    except OSError as e:
-        raise UsageError(f"无法写入 {a.output}：{e.strerror}") from e
-    print(f"已写入 {a.output}", file=sys.stderr)
-    return code
+    return list_projects.command(lay, filters, a.format, sys.stdout, (a.min_amount, a.max_amount),
+                                 a.output)
 
 
 def _render(a: argparse.Namespace, lay: Layout) -> int:
-    return _unless_unchanged(lay, "render", lambda out: _commands().render(lay, out))
+    from pipeline.commands import render
+
+    return render.command(lay, sys.stdout)
 
 
 def _run(a: argparse.Namespace, lay: Layout) -> int:
-    return _unless_unchanged(lay, "run", lambda out: _commands().main_job(lay, out))
+    from pipeline.commands import run
 
-
-def _unless_unchanged(lay: Layout, name: str, work: Callable[[TextIO], int]) -> int:
-    """Replay the previous full run when no input changed since (see pipeline.stamp)."""
-    from pipeline import stamp
-
-    before, _ = stamp.fingerprint(lay)
-    previous = stamp.replay(lay, name, stamp.tree_key(lay))
-    if previous is not None:
-        code, output = previous
-        lines = output.rstrip("\n").split("\n")
-        checked = lines[-1].split("；")[0] + "；" if "；" in lines[-1] else ""
-        print("\n".join([*lines[:-1], f"{checked}输入没有变化，文档均为最新（沿用上次的结果）"]))
-        return code
-    buffer = io.StringIO()
-    code = work(buffer)
-    sys.stdout.write(buffer.getvalue())
-    if stamp.tree_key(lay) == before:       # nothing changed while we worked, and not racily
-        stamp.record(lay, name, before, code, buffer.getvalue())
-    return code
+    return run.command(lay, sys.stdout)
 
 
 def _submit(a: argparse.Namespace, lay: Layout) -> int:
-    return _commands().submit(lay, a.society, a.year, a.report, sys.stdout)
+    from pipeline.commands import submit
+
+    return submit.command(lay, a.society, a.year, a.report, sys.stdout)
 
 
 def _review(a: argparse.Namespace, lay: Layout) -> int:
-    return _commands().review(lay, a.society, a.year, a.outcome, a.message, a.report, sys.stdout,
-                              a.day)
+    from pipeline.commands import review
+
+    return review.command(lay, a.society, a.year, a.outcome, a.message, a.report, sys.stdout, a.day)
 
 
 def _show(a: argparse.Namespace, lay: Layout) -> int:
-    return _commands().show(lay, a.society, a.year, sys.stdout)
+    from pipeline.commands import show
+
+    return show.command(lay, a.society, a.year, sys.stdout)
 
 
 def _history(a: argparse.Namespace, lay: Layout) -> int:
-    return _commands().history(lay, a.society, a.year, sys.stdout)
+    from pipeline.commands import history
+
+    return history.command(lay, a.society, a.year, sys.stdout)
 
 
 def _check_history(a: argparse.Namespace, lay: Layout) -> int:
-    from pipeline.history import check_history_command
+    from pipeline.commands import check_history
 
-    return check_history_command(lay, a.range, sys.stdout)
+    return check_history.command(lay, a.range, sys.stdout)
 
 
 def _hook(a: argparse.Namespace, lay: Layout) -> int:
-    from pipeline.hook import hook_command
+    from pipeline.commands import hook
 
-    return hook_command(a.root.resolve() if a.root else Path.cwd(), a.name, sys.stdin.read(),
+    return hook.command(a.root.resolve() if a.root else Path.cwd(), a.name, sys.stdin.read(),
                         sys.stdout)
 
 
 def _watch(a: argparse.Namespace, lay: Layout) -> int:
-    from pipeline.watch import watch
+    from pipeline.commands import watch
 
-    return watch(lay, polling=a.polling, out=sys.stdout)
+    return watch.command(lay, a.polling, sys.stdout)
 
 
 def _rank(a: argparse.Namespace, lay: Layout) -> int:
-    return _commands().rank(lay, a.year, sys.stdout)
+    from pipeline.commands import rank
+
+    return rank.command(lay, a.year, sys.stdout)
 
 
 def _spot_check(a: argparse.Namespace, lay: Layout) -> int:
-    return _commands().spot_check(lay, a.year, a.seed, a.verify, sys.stdout, a.day)
+    from pipeline.commands import spot_check
+
+    return spot_check.command(lay, a.year, a.seed, a.verify, sys.stdout, a.day)
 
 
 def _export(a: argparse.Namespace, lay: Layout) -> int:
-    return _commands().export(lay, a.year, sys.stdout)
+    from pipeline.commands import export
+
+    return export.command(lay, a.year, sys.stdout)
 
 
 def _project_args(p: argparse.ArgumentParser) -> None:

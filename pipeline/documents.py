@@ -12,16 +12,16 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipeline import scoring
-from pipeline.files import locate
-from pipeline.rules import yuan
+from pipeline.core import scoring
+from pipeline.core.rules import yuan
+from pipeline.forms.files import locate
 from schemas.application import Application
 from schemas.completion import Completion
 from schemas.program import Program, RubricItem
 from schemas.sheets import ScoreSheet
 
 if TYPE_CHECKING:
-    from pipeline.projects import Project
+    from pipeline.core.projects import Project
 
 BLANK_DATE = "　　年　　月　　日"
 CHECKED, UNCHECKED = "☑", "□"

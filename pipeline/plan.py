@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline import documents, files, scoring, status, summaries
+from pipeline import documents, summaries
 from pipeline.cache import file_digest
-from pipeline.layout import Layout
-from pipeline.loading import Config
-from pipeline.projects import Index, Project
+from pipeline.core import scoring, status
+from pipeline.core.layout import Layout
+from pipeline.core.projects import Index, Project
+from pipeline.forms import files
+from pipeline.forms.loading import Config
 from schemas.completion import Completion
 from schemas.decision import Selection
 from schemas.sheets import SpotCheck

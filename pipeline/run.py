@@ -12,19 +12,19 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline import layout
 from pipeline.cache import Manifest, input_key
+from pipeline.core import layout
+from pipeline.core.layout import Layout
+from pipeline.core.projects import Index, Project, build_projects
 from pipeline.errors import Problem, QianghuiError
-from pipeline.layout import Layout
-from pipeline.parallel import map_chunks
-from pipeline.projects import Index, Project, build_projects
-from pipeline.validate import (
+from pipeline.forms.validate import (
     Config,
     ValidationResult,
     collect_targets,
     load_config,
     validate_paths,
 )
+from pipeline.parallel import map_chunks
 
 if TYPE_CHECKING:                 # planning and documents are imported only to render
     from pipeline.plan import Job

@@ -10,10 +10,10 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from pipeline import status
+from pipeline.core import status
+from pipeline.core.projects import Project
+from pipeline.core.rules import yuan
 from pipeline.documents import capital, chinese_date, percent
-from pipeline.projects import Project
-from pipeline.rules import yuan
 from schemas.decision import Selection
 from schemas.program import Program
 from schemas.sheets import SpotCheck

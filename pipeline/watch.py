@@ -25,11 +25,11 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 from watchdog.observers.polling import PollingObserver
 
-from pipeline import layout
 from pipeline import run as orchestrator
+from pipeline.core import layout
+from pipeline.core.layout import Layout
+from pipeline.core.projects import Project
 from pipeline.errors import QianghuiError
-from pipeline.layout import Layout
-from pipeline.projects import Project
 
 WATCHED = ("submissions", "reviews", "config", "templates")
 IGNORED_NAMES = frozenset({"4913", ".DS_Store", "Thumbs.db", "desktop.ini"})

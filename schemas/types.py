@@ -1,6 +1,6 @@
 """Field types shared by every form: text, money, dates, phone, e-mail, yes/no, file paths.
 
-Every value arrives as text (see pipeline.yamlio); these types convert and judge it, raising
+Every value arrives as text (see pipeline.forms.yamlio); these types convert and judge it, raising
 errors whose messages are already Chinese.
 """
 

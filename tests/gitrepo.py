@@ -22,10 +22,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.history import Violation, check_range, default_range
-from pipeline.layout import Layout
-from pipeline.loading import load_config
-from pipeline.vcs import Vcs
+from pipeline.core.layout import Layout
+from pipeline.forms.loading import load_config
+from pipeline.history.check import Violation, check_range, default_range
+from pipeline.history.vcs import Vcs
 
 ROOT = Path(__file__).resolve().parents[1]
 QIANGHUI = Path(sys.executable).with_name("qianghui")

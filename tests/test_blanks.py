@@ -26,7 +26,7 @@ from gitrepo import (
 )
 
 from pipeline.cli import main
-from pipeline.yamlio import load_file
+from pipeline.forms.yamlio import load_file
 
 APP = "submissions/2022/hbjx/application.yaml"
 

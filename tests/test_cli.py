@@ -13,8 +13,9 @@ from typing import Any
 import pytest
 import yaml
 
-from pipeline import commands, status
 from pipeline.cli import main
+from pipeline.commands import validate
+from pipeline.core import status
 
 REPO = Path(__file__).resolve().parent.parent
 Capture = pytest.CaptureFixture[str]
@@ -151,7 +152,7 @@ def test_internal_error_is_one_line(tree: Path, capsys: Capture,
     def broken(*args: object, **kwargs: object) -> int:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(commands, "validate", broken)
+    monkeypatch.setattr(validate, "command", broken)
     code, out, err = run(capsys, "-C", str(tree), "validate")
     assert code == 3
     assert len(err.strip().splitlines()) == 1

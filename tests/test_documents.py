@@ -20,11 +20,11 @@ from docx.document import Document as DocxDocument
 from docx.shared import Mm
 from docx.table import Table, _Cell
 
-from pipeline import scoring
-from pipeline.layout import Layout
-from pipeline.projects import Project
+from pipeline.core import scoring
+from pipeline.core.layout import Layout
+from pipeline.core.projects import Project
+from pipeline.forms.yamlio import load_file
 from pipeline.run import RunResult, run
-from pipeline.yamlio import load_file
 
 REPO = Path(__file__).resolve().parent.parent
 BUILD = Path("build/2022")

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from editor import LanguageServer, install
 
-from pipeline.layout import Layout
+from pipeline.core.layout import Layout
 from pipeline.run import check_named
 
 REPO = Path(__file__).resolve().parent.parent

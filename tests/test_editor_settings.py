@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path, PurePosixPath
 
-from pipeline.layout import Layout
+from pipeline.core.layout import Layout
 
 REPO = Path(__file__).resolve().parent.parent
 

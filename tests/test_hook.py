@@ -29,7 +29,7 @@ from gitrepo import (
 )
 
 from pipeline.errors import QianghuiError
-from pipeline.hook import parse_updates, server_now
+from pipeline.history.hook import parse_updates, server_now
 
 APP = application("hbjx")
 

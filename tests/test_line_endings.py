@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from gitrepo import isolated_env, run_git
 
-from pipeline.snapshot import Tree
-from pipeline.vcs import Vcs
-from pipeline.yamlio import content_hash, load_bytes
+from pipeline.forms.yamlio import content_hash, load_bytes
+from pipeline.history.snapshot import Tree
+from pipeline.history.vcs import Vcs
 
 REPO = Path(__file__).resolve().parent.parent
 QIANGHUI = Path(sys.executable).with_name("qianghui")

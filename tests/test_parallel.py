@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import loading, parallel, validate
+from pipeline import parallel
 from pipeline.cli import main
-from pipeline.loading import FileResult, Recent
+from pipeline.forms import loading, validate
+from pipeline.forms.loading import FileResult, Recent
 from schemas.registry import PackedPeople, PackedRegistry, People, Registry
 
 REPO = Path(__file__).resolve().parent.parent
@@ -65,7 +66,7 @@ def test_recent_keeps_the_last_forms_only(monkeypatch: pytest.MonkeyPatch) -> No
 
 
 def test_lean_results_keep_status_and_problems(tree: Path) -> None:
-    from pipeline.layout import Layout
+    from pipeline.core.layout import Layout
 
     lay = Layout(tree)
     full = validate.validate_paths(lay, [tree / "submissions"])
@@ -80,7 +81,7 @@ def test_lean_results_keep_status_and_problems(tree: Path) -> None:
 
 
 def test_config_models_are_read_from_the_cache_on_first_use(tmp_path: Path) -> None:
-    from pipeline.layout import Layout
+    from pipeline.core.layout import Layout
 
     root = tmp_path / "tree"
     shutil.copytree(REPO / "config", root / "config")
@@ -127,7 +128,7 @@ def test_packed_lists_keep_the_first_of_a_repeated_key() -> None:
 
 
 def test_broken_config_is_reported_not_cached(tmp_path: Path) -> None:
-    from pipeline.layout import Layout
+    from pipeline.core.layout import Layout
 
     root = tmp_path / "tree"
     shutil.copytree(REPO / "config", root / "config")
@@ -157,7 +158,7 @@ def test_a_damaged_cache_file_is_only_slower(tmp_path: Path, garbage: bytes,
 def test_paths_in_order_sort_as_pathlib_does(tree: Path) -> None:
     """in_order (sorting by parts) gives sorted()'s order, including names that share a prefix
     with a folder (`panel` / `panel-x` / `panel.yaml`) where plain string order would differ."""
-    from pipeline.layout import Layout, in_order
+    from pipeline.core.layout import Layout, in_order
 
     lay = Layout(tree)
     found = [p for y, s in [(2022, "hbjx"), (2022, "hbyx")] for p in lay.own_forms(y, s)]

@@ -40,7 +40,7 @@ from gitrepo import (
 )
 
 from pipeline.cli import main
-from pipeline.yamlio import load_bytes
+from pipeline.forms.yamlio import load_bytes
 
 APP = application("hbjx")
 DECISION = decision_path("hbjx")

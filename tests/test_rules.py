@@ -1,4 +1,4 @@
-"""pipeline.rules: pure functions over loaded models, checked with tables."""
+"""pipeline.core.rules: pure functions over loaded models, checked with tables."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from pipeline import facts, rules
-from pipeline.rules import Finding
-from pipeline.yamlio import load_file
+from pipeline.core import facts, rules
+from pipeline.core.rules import Finding
+from pipeline.forms.yamlio import load_file
 from schemas.application import Application
 from schemas.program import Program
 from schemas.registry import Registry, Society

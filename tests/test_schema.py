@@ -12,10 +12,10 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from pipeline import messages, schema_export
 from pipeline.cli import main
-from pipeline.layout import Layout
-from pipeline.loading import load_config
+from pipeline.core.layout import Layout
+from pipeline.forms import messages, schema_export
+from pipeline.forms.loading import load_config
 from schemas.application import Application
 
 REPO = Path(__file__).resolve().parent.parent

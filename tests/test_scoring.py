@@ -1,4 +1,4 @@
-"""pipeline.scoring: pure functions of loaded models, checked with tables.
+"""pipeline.core.scoring: pure functions of loaded models, checked with tables.
 
 Score sheets against a rubric, the combined (trimmed) mean, grade bands, the ranking with its
 tie-breaks and the quota/budget edges, the spot-check count and draw, and the rates of the
@@ -15,9 +15,9 @@ from decimal import Decimal
 
 import pytest
 
-from pipeline import scoring
-from pipeline.rules import Finding
-from pipeline.scoring import Candidate
+from pipeline.core import scoring
+from pipeline.core.rules import Finding
+from pipeline.core.scoring import Candidate
 from schemas.completion import Completion, GoalResult
 from schemas.program import Band, RubricItem
 from schemas.registry import Person

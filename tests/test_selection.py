@@ -19,7 +19,7 @@ import pytest
 from gitrepo import ADMIN, LATER, MAINTAINER, SETUP_DATE, Repo, Who, isolate_git, run_git, select
 
 from pipeline.cli import main
-from pipeline.yamlio import load_file
+from pipeline.forms.yamlio import load_file
 from schemas.decision import Selection
 from schemas.sheets import SpotCheck
 

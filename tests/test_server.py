@@ -40,7 +40,7 @@ from gitrepo import (
     verdict,
 )
 
-from pipeline.vcs import RECEIVED
+from pipeline.history.vcs import RECEIVED
 
 pytestmark = pytest.mark.skipif(not QIANGHUI.exists(), reason=f"{QIANGHUI} is not installed")
 

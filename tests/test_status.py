@@ -11,8 +11,8 @@ from decimal import Decimal
 
 import pytest
 
-from pipeline import status
-from pipeline.status import Facts, Verdict
+from pipeline.core import status
+from pipeline.core.status import Facts, Verdict
 
 APP = "a" * 64          # the application as it is now
 OLD = "b" * 64          # an earlier revision of it

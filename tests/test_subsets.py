@@ -15,9 +15,9 @@ import pytest
 
 from bench.generate import generate
 from pipeline.cli import main
-from pipeline.layout import Layout
+from pipeline.core.layout import Layout
+from pipeline.forms.validate import ValidationResult
 from pipeline.run import check_named, evaluate
-from pipeline.validate import ValidationResult
 
 REPO = Path(__file__).resolve().parent.parent
 TODAY = date(2022, 12, 31)

@@ -41,8 +41,8 @@ from gitrepo import (
 )
 
 from pipeline.cli import main
-from pipeline.history import walk
-from pipeline.vcs import Vcs
+from pipeline.history.check import walk
+from pipeline.history.vcs import Vcs
 
 SCORES = {"工作阵地": 14, "活动策划": 9, "组织保障": 9, "党组织和党员作用发挥": 14, "活动记录": 9,
           "宣传力度": 9, "活动效果": 28}

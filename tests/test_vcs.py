@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 from gitrepo import HBJX, HBNX, STRANGER, Repo, application, isolate_git, make_repo, run_git
 
-from pipeline import history, parallel, vcs
+from pipeline import parallel
 from pipeline.errors import QianghuiError
-from pipeline.vcs import Vcs, parse_record
+from pipeline.history import check as history
+from pipeline.history import vcs
+from pipeline.history.vcs import Vcs, parse_record
 
 
 @pytest.fixture(autouse=True)

@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 from pipeline import watch as watch_module
-from pipeline.layout import Layout
+from pipeline.core.layout import Layout
 from pipeline.watch import Watcher, is_ignored, watch
 
 REPO = Path(__file__).resolve().parents[1]
@@ -301,9 +301,9 @@ def test_is_ignored(rel: str, ignored: bool) -> None:
 
 
 def test_project_lines_on_a_hand_built_project() -> None:
+    from pipeline.core.projects import Project
     from pipeline.errors import Problem
-    from pipeline.projects import Project
-    from pipeline.validate import FileResult
+    from pipeline.forms.validate import FileResult
     from pipeline.watch import project_lines
 
     ok = Project(2022, "hbjx", "湖北省机械工程学会", FileResult(APP, "application"), "未审核",

@@ -1,4 +1,4 @@
-"""pipeline.yamlio: every value stays text with its mark; every pitfall is refused at a place."""
+"""pipeline.forms.yamlio: every value stays text with its mark; every pitfall is refused at a place."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from pipeline import yamlio
-from pipeline.yamlio import MAX_BYTES, MAX_DEPTH, YamlError, load_bytes, load_file
+from pipeline.forms import yamlio
+from pipeline.forms.yamlio import MAX_BYTES, MAX_DEPTH, YamlError, load_bytes, load_file
 
 
 def load(text: str) -> Any:
@@ -333,7 +333,7 @@ LOAD_SPECIAL = """
 import resource, sys
 from pathlib import Path
 resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
-from pipeline.yamlio import YamlError, load_file
+from pipeline.forms.yamlio import YamlError, load_file
 try:
     load_file(Path(sys.argv[1]))
 except YamlError as e:

@@ -11,12 +11,10 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from pipeline import files, layout, scoring
-from pipeline.blanks import REPORT_EXAMPLES
-from pipeline.facts import ineligibility
-from pipeline.layout import FileKind, Layout
-from pipeline.loading import Config, FileResult, load_form
-from pipeline.rules import (
+from pipeline.core import layout, scoring
+from pipeline.core.facts import ineligibility
+from pipeline.core.layout import FileKind, Layout
+from pipeline.core.rules import (
     Finding,
     Rule,
     apply,
@@ -25,7 +23,10 @@ from pipeline.rules import (
     check_identity,
     yuan,
 )
-from pipeline.scaffold import examples_left
+from pipeline.forms import files
+from pipeline.forms.blanks import REPORT_EXAMPLES
+from pipeline.forms.loading import Config, FileResult, load_form
+from pipeline.forms.scaffold import examples_left
 from schemas.application import Application
 from schemas.completion import Completion
 from schemas.decision import Decision, Selection

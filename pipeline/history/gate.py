@@ -14,11 +14,11 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from pipeline import layout
+from pipeline.core import layout
+from pipeline.core.layout import Layout
 from pipeline.errors import Problem
-from pipeline.layout import Layout
-from pipeline.validate import VALIDATORS, ValidationResult, validate_paths
-from pipeline.vcs import Vcs
+from pipeline.forms.validate import VALIDATORS, ValidationResult, validate_paths
+from pipeline.history.vcs import Vcs
 
 DRAFTABLE = (layout.APPLICATION, layout.COMPLETION)
 YEAR_WIDE = (layout.SELECTION, layout.SPOT_CHECK)

@@ -1,6 +1,6 @@
 """Loading any form file: YAML with marks, then its Pydantic model, errors mapped to lines.
 
-Shared by the validators of every file kind (pipeline.validate) and by the commands that
+Shared by the validators of every file kind (pipeline.forms.validate) and by the commands that
 read a single file.
 """
 
@@ -15,11 +15,12 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from pipeline import layout, messages
 from pipeline.cache import load_pickle, save_pickle, schema_version
+from pipeline.core import layout
+from pipeline.core.layout import Layout
 from pipeline.errors import Finding, Problem, QianghuiError
-from pipeline.layout import Layout
-from pipeline.yamlio import Document, YamlError, load_file
+from pipeline.forms import messages
+from pipeline.forms.yamlio import Document, YamlError, load_file
 from schemas.program import Program
 from schemas.registry import (
     PackedPeople,

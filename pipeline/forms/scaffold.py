@@ -6,11 +6,11 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipeline.core.layout import Layout
 from pipeline.errors import Finding, QianghuiError
-from pipeline.layout import Layout
 
 if TYPE_CHECKING:
-    from pipeline.yamlio import Document
+    from pipeline.forms.yamlio import Document
     from schemas.registry import Society
 
 TEMPLATE = """\
@@ -90,7 +90,7 @@ PLACEHOLDERS = examples(TEMPLATE)
 
 def examples_left(doc: Document, texts: frozenset[str]) -> list[Finding]:
     """The blank's example texts (（写明…）) must be replaced before submitting."""
-    from pipeline.yamlio import iter_scalars
+    from pipeline.forms.yamlio import iter_scalars
 
     if not any(text in doc.text for text in texts):       # the walk only when one is there
         return []

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from pipeline import facts, layout, scoring, status
+from pipeline.core import facts, layout, scoring, status
 from pipeline.errors import Problem
-from pipeline.validate import Config, FileResult, ValidationResult
+from pipeline.forms.validate import Config, FileResult, ValidationResult
 from schemas.application import Application
 from schemas.completion import Completion
 from schemas.decision import Decision, Selection

@@ -25,7 +25,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from pipeline.schema_shapes import inline, may_be_empty, num, presence, shape
+from pipeline.forms.schema_shapes import inline, may_be_empty, num, presence, shape
 from schemas.application import Application
 from schemas.completion import Completion
 from schemas.decision import Decision, Selection

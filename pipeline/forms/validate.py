@@ -12,14 +12,15 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from pipeline import files, layout, reviews
+from pipeline.core import layout
+from pipeline.core.layout import FileKind, Layout
+from pipeline.core.rules import Finding, application_rules, apply, check_identity
 from pipeline.errors import Problem
-from pipeline.layout import FileKind, Layout
-from pipeline.loading import Config, FileResult, load_config, load_form
+from pipeline.forms import files, reviews
+from pipeline.forms.loading import Config, FileResult, load_config, load_form
+from pipeline.forms.scaffold import PLACEHOLDERS, examples_left
+from pipeline.forms.yamlio import Document, Loc, Mark
 from pipeline.parallel import map_chunks
-from pipeline.rules import Finding, application_rules, apply, check_identity
-from pipeline.scaffold import PLACEHOLDERS, examples_left
-from pipeline.yamlio import Document, Loc, Mark
 from schemas.application import Application
 
 

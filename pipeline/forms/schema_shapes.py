@@ -1,5 +1,5 @@
 """JSON Schema shapes for editors: Pydantic's validation schema turned into what an editor
-should check in hand-typed YAML (see pipeline.schema_export for why and for the files).
+should check in hand-typed YAML (see pipeline.forms.schema_export for why and for the files).
 
 Pure functions over JSON Schema dictionaries: inline and tidy, the shape of a value (a draft's
 or a submitted form's), what 状态: 已提交 adds, and the Chinese errorMessage of each check.

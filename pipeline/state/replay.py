@@ -8,13 +8,17 @@ every input file, the engine's own source, and today's date (validation depends 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
+import sys
 import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TextIO
 
-from pipeline.layout import Layout
+from pipeline.core.layout import Layout
 
 INPUTS = ("config", "submissions", "reviews", "templates")
 ENGINE = ("pipeline", "schemas")
@@ -90,3 +94,22 @@ def record(lay: Layout, command: str, key: str, code: int, output: str) -> None:
     tmp.write_text(json.dumps({"key": key, "code": code, "output": output, "outputs": outputs},
                               ensure_ascii=False), encoding="utf-8")
     tmp.replace(target)
+
+
+def unless_unchanged(lay: Layout, name: str, work: Callable[[TextIO], int]) -> int:
+    """Replay the previous full run of `name` when no input changed since, else do the work
+    (its output to stdout) and remember it when nothing changed while it ran."""
+    before, _ = fingerprint(lay)
+    previous = replay(lay, name, tree_key(lay))
+    if previous is not None:
+        code, output = previous
+        lines = output.rstrip("\n").split("\n")
+        checked = lines[-1].split("；")[0] + "；" if "；" in lines[-1] else ""
+        print("\n".join([*lines[:-1], f"{checked}输入没有变化，文档均为最新（沿用上次的结果）"]))
+        return code
+    buffer = io.StringIO()
+    code = work(buffer)
+    sys.stdout.write(buffer.getvalue())
+    if tree_key(lay) == before:       # nothing changed while we worked, and not racily
+        record(lay, name, before, code, buffer.getvalue())
+    return code

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline import scoring, status
+from pipeline.core import scoring, status
 from schemas.decision import Decision, Selection
 from schemas.decision import Verdict as DecisionVerdict
 from schemas.program import Program

@@ -1,77 +1,21 @@
-"""`qianghui show` (详情) and `qianghui history`: one project, in human terms."""
+"""The story of one project in git, in human terms: each commit that touched its files, told as
+what it meant (提交, 驳回, 评分…). Used by `qianghui history`."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
 
-from pipeline import layout, messages
-from pipeline.layout import Layout
-from pipeline.projects import Project
-from pipeline.snapshot import Tree
-from pipeline.vcs import Commit, Vcs, is_absent
-from pipeline.yamlio import iter_scalars
-from schemas.decision import Decision, Selection
-
-
-def describe(lay: Layout, project: Project) -> str:
-    """Everything about one project: status, fields, files, decisions, score sheets."""
-    lines = [f"{project.year} 年度 {project.society_name}（{project.society}）",
-             f"状态：{project.status}", *(f"  不符合条件：{r}" for r in project.ineligible), ""]
-    lines += [f"{messages.field_path(loc)}：{value}" for loc, value in iter_scalars(project.raw)
-              if value is not None]
-    folder = lay.submission_dir(project.year, project.society)
-    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix != ".yaml")
-    lines += ["", "文件："] + [f"  {p.relative_to(folder)}（{p.stat().st_size / 1024:.0f} KB）"
-                             for p in files] or ["  （无）"]
-    lines += ["", *decisions(lay, project)]
-    lines += ["", *sheets(lay, project)]
-    if project.application.problems:
-        lines += ["", "错误："] + [f"  {p.format()}" for p in project.application.problems]
-    if project.documents:
-        lines += ["", "文档："] + [f"  {d}" for d in project.documents]
-    return "\n".join(lines)
-
-
-def decisions(lay: Layout, project: Project) -> list[str]:
-    from pipeline.loading import load_form
-
-    path = lay.decision(project.year, project.society)
-    if not path.exists():
-        return ["审核决定：（尚无）"]
-    result, _ = load_form(path, lay.rel(path), layout.DECISION, Decision)
-    if not isinstance(result.model, Decision):
-        return [f"审核决定：{lay.rel(path)} 有错误"]
-    out = ["审核决定："]
-    for stage, v in (("申报", result.model.application), ("结题", result.model.completion)):
-        if v is not None:
-            out.append(f"  {stage}：{v.outcome}（{v.reviewer}，{v.date}）{v.opinion}")
-    return out
-
-
-def sheets(lay: Layout, project: Project) -> list[str]:
-    """Score sheets so far, with each expert's total and the combined scores."""
-    s = project.scores
-    out = []
-    for label, found in (("立项评分表", s.panel_sheets), ("考核表", s.acceptance_sheets)):
-        each = "、".join(f"{sh.expert} {sh.total():.2f}" for sh in found)
-        out.append(f"{label}：{each or '（尚无）'}")
-    if s.panel is not None:
-        out.append(f"立项评审得分：{s.panel}" + (f"（拟立项排名第 {s.rank} 名）" if s.rank else ""))
-    if s.acceptance is not None:
-        out.append(f"验收得分：{s.acceptance}（{s.grade}）")
-    for label, value in (("目标实现率", s.goal_rate), ("群众满意率", s.satisfaction),
-                         ("民主测评好评率", s.approval)):
-        if value is not None:
-            out.append(f"{label}：{value}%")
-    if s.spot_checked:
-        out.append("财务抽查：本项目被抽中")
-    return out
+from pipeline.core import layout
+from pipeline.core.layout import Layout
+from pipeline.history.snapshot import Tree
+from pipeline.history.vcs import Commit, Vcs, is_absent
+from schemas.decision import Selection
 
 
 def story(lay: Layout, year: int, society: str) -> Iterator[str]:
     """The project's history from git: who submitted, returned, resubmitted, approved, when."""
-    from pipeline.loading import load_config
+    from pipeline.forms.loading import load_config
 
     people = load_config(lay).people
     paths = [f"submissions/{year}/{society}", f"reviews/{year}/{society}",

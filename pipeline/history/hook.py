@@ -9,7 +9,7 @@ pre-receive judges a push before git moves any ref, and refuses all of it on any
 2. rights: the commits new to the server, after the programs' 规则起始 (resolved against the
    pushed tags too), by `check_range`, deadlines judged on the server's clock (now), whatever
    the commits' own dates say;
-3. content: the forms the push touches, validated at its tip (`pipeline.gate`);
+3. content: the forms the push touches, validated at its tip (`pipeline.history.gate`);
 4. the commits it accepted and when, written to a file under the repository's folder: git
    forbids ref updates inside pre-receive, so post-receive turns the file into notes on
    `vcs.RECEIVED` (the first receipt of a commit wins), which `check-history` reads.
@@ -31,9 +31,9 @@ from pathlib import Path
 from typing import TextIO
 
 from pipeline.errors import QianghuiError
-from pipeline.gate import content_problems
-from pipeline.history import check_range, missing_start, programs_at, rules_limits, start_of
-from pipeline.vcs import RECEIVED, Vcs
+from pipeline.history.check import check_range, missing_start, programs_at, rules_limits, start_of
+from pipeline.history.gate import content_problems
+from pipeline.history.vcs import RECEIVED, Vcs
 from schemas.program import Program
 
 MAIN = "refs/heads/main"
@@ -228,8 +228,3 @@ def clean_stale(folder: Path) -> None:
 
 
 HOOKS = {"pre-receive": pre_receive, "post-receive": post_receive}
-
-
-def hook_command(root: Path, name: str, text: str, out: TextIO) -> int:
-    """Run one hook in the repository at `root` on git's input `text`."""
-    return HOOKS[name](Vcs(root), text, out)

@@ -10,17 +10,17 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from itertools import islice
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
-from pipeline import layout, status
+from pipeline.core import layout, status
+from pipeline.core.layout import FileKind
 from pipeline.errors import QianghuiError
-from pipeline.layout import FileKind, Layout
-from pipeline.rights import PEOPLE, fingerprint
-from pipeline.snapshot import Tree, references
-from pipeline.vcs import Change, Commit, Vcs, is_absent
+from pipeline.history.rights import PEOPLE, fingerprint
+from pipeline.history.snapshot import Tree, references
+from pipeline.history.vcs import Change, Commit, Vcs, is_absent
 from schemas.program import Program
 from schemas.registry import People, Person
 
@@ -351,48 +351,9 @@ def missing_start(year: int, name: str) -> str:
             f"git tag {name} && git push origin main {name}")
 
 
-def programs(lay: Layout) -> list[Program]:
-    """The valid program files alone (the registry and people are not needed to read them)."""
-    from pipeline.loading import load_form
-
-    found = []
-    for year in lay.years():
-        result, _ = load_form(lay.program(year), lay.rel(lay.program(year)), "program", Program)
-        if isinstance(result.model, Program):
-            found.append(result.model)
-    return found
-
-
 def programs_at(vcs: Vcs, rev: str | None) -> list[Program]:
     """The valid program files at a revision (none without one): a bare repository's."""
     if rev is None or vcs.resolve(rev) is None:
         return []
     tree = Tree(vcs, vcs.tree_blobs(rev, ["config"]))
     return [p for p in map(tree.program, tree.program_years()) if p is not None]
-
-
-def check_history_command(lay: Layout, rev_range: str | None, out: TextIO) -> int:
-    """Judge every commit of a range against who may change what (DESIGN §6); a range given
-    (what a push or a merge request brings) has its forms validated at its tip too."""
-    vcs = Vcs(lay.root)
-    found = programs_at(vcs, "HEAD") if vcs.bare else programs(lay)
-    if rev_range:
-        tip = vcs.tip(rev_range.split())            # names a bad range as the user typed it
-        revs = [*rev_range.split(), *rules_limits(vcs, found)]
-    else:
-        revs = default_range(vcs, found)
-    violations = check_range(vcs, revs)
-    for v in violations:
-        print(v.format(), file=out)
-    problems = []
-    if rev_range:                           # the validators' imports only when they are needed
-        from pipeline.gate import content_problems
-
-        problems = content_problems(vcs, revs, tip, date.today(), vcs.cache_root)
-    for problem in problems:
-        print(problem.format(), file=out)
-    print(f"{len(violations)} 处违反权限规则" if violations else "历史检查通过：没有违反权限规则的提交",
-          file=out)
-    if problems:
-        print(f"{len(problems)} 个错误：已提交的材料或审核文件有误（见上）", file=out)
-    return 1 if violations or problems else 0

@@ -11,11 +11,12 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from pipeline import facts, layout, rights, status
 from pipeline.cache import load_pickle, save_pickle
-from pipeline.reviews import sheet_findings
-from pipeline.vcs import Change, Commit, Vcs, is_absent
-from pipeline.yamlio import YamlError, content_hash, load_bytes
+from pipeline.core import facts, layout, status
+from pipeline.forms.reviews import sheet_findings
+from pipeline.forms.yamlio import YamlError, content_hash, load_bytes
+from pipeline.history import rights
+from pipeline.history.vcs import Change, Commit, Vcs, is_absent
 from schemas.decision import Decision, Selection
 from schemas.program import Program
 from schemas.registry import PackedRegistry, People, Registry, Society
@@ -130,7 +131,7 @@ class Tree:
         return self.model(rights.PEOPLE, People, blob)  # type: ignore[no-any-return]
 
     def start_rights(self, changes: list[tuple[str, str, str]]) -> None:
-        """Who holds which rights from here on (see pipeline.rights)."""
+        """Who holds which rights from here on (see pipeline.history.rights)."""
         self.rights = rights.Rights(self.people_of,
                                     rights.start(self.blobs.get(rights.PEOPLE), changes, self.people_of))
 

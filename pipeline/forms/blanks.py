@@ -17,13 +17,13 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipeline import layout
+from pipeline.core import layout
+from pipeline.core.layout import Layout
 from pipeline.errors import QianghuiError, UsageError
-from pipeline.layout import Layout
-from pipeline.scaffold import examples, write_new
+from pipeline.forms.scaffold import examples, write_new
 
 if TYPE_CHECKING:           # the command line imports this module for its table of forms only
-    from pipeline.loading import Config
+    from pipeline.forms.loading import Config
     from schemas.program import Program, RubricItem
     from schemas.registry import Person, Society
 
@@ -66,8 +66,8 @@ def quoted(text: object) -> str:
 
 
 def application(req: Request) -> Path:
-    from pipeline.rules import yuan
-    from pipeline.scaffold import scaffold
+    from pipeline.core.rules import yuan
+    from pipeline.forms.scaffold import scaffold
 
     society, program = req.society(), req.program()
     return scaffold(req.lay, req.year, society, f"{program.deadline:%Y年%m月%d日 %H:%M}",
@@ -76,7 +76,7 @@ def application(req: Request) -> Path:
 
 def applied(req: Request, society: Society) -> dict[str, Any]:
     """The society's application as typed (goals and budget lines are copied from it)."""
-    from pipeline.yamlio import YamlError, load_file
+    from pipeline.forms.yamlio import YamlError, load_file
 
     path = req.lay.application(req.year, society.id)
     if not path.exists():
@@ -161,7 +161,7 @@ def completion(req: Request) -> Path:
 
 def expert(req: Request) -> Person:
     """The enabled expert behind the git identity."""
-    from pipeline.vcs import Vcs
+    from pipeline.history.vcs import Vcs
 
     _, email = Vcs(req.lay.root).identity()
     person = req.config.people.by_email(email) if req.config.people else None
@@ -255,9 +255,9 @@ APPROVAL = """\
 
 def approval(req: Request) -> Path:
     """The 审批 block added to the year's proposed selection (which `rank` wrote)."""
-    from pipeline.review import acting_person
-    from pipeline.vcs import Vcs
-    from pipeline.yamlio import load_file, replace_block
+    from pipeline.commands.common import acting_person
+    from pipeline.forms.yamlio import load_file, replace_block
+    from pipeline.history.vcs import Vcs
 
     path = req.lay.selection(req.year)
     if not path.exists():
@@ -277,7 +277,7 @@ def approval(req: Request) -> Path:
 
 def program(req: Request) -> Path:
     """config/program-<年度>.yaml for a new round, from the latest earlier year's."""
-    from pipeline.yamlio import load_bytes, load_file, replace_block, replace_scalar
+    from pipeline.forms.yamlio import load_bytes, load_file, replace_block, replace_scalar
 
     earlier = [y for y in req.lay.years() if y < req.year]
     if not earlier:
@@ -327,7 +327,7 @@ def new(lay: Layout, form: str, society: str | None, year: int | None) -> tuple[
         if not years:
             raise UsageError("config/ 下没有任何年度的申报通知：请用 --年度 指定")
         year = years[-1]
-    from pipeline.loading import load_config
+    from pipeline.forms.loading import load_config
 
     target = BLANKS[form](Request(lay, load_config(lay), society, year))
     rel = lay.rel(target)
