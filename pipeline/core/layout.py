@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from pipeline.core import kinds
+
 APPLICATION = "application"
 COMPLETION = "completion"
 DECISION = "decision"
@@ -23,22 +25,14 @@ PEOPLE = "people"
 TEMPLATE = "template"
 SUBMISSION_FILE = "submission-file"
 
-_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    (APPLICATION, re.compile(r"^submissions/(?P<year>\d{4})/(?P<society>[^/]+)/application\.yaml$")),
-    (COMPLETION, re.compile(r"^submissions/(?P<year>\d{4})/(?P<society>[^/]+)/completion\.yaml$")),
-    (SUBMISSION_FILE, re.compile(r"^submissions/(?P<year>\d{4})/(?P<society>[^/]+)/.+$")),
-    (DECISION, re.compile(r"^reviews/(?P<year>\d{4})/(?P<society>[^/]+)/decision\.yaml$")),
-    (PANEL, re.compile(r"^reviews/(?P<year>\d{4})/(?P<society>[^/]+)/panel/(?P<expert>[^/]+)\.yaml$")),
-    (ACCEPTANCE, re.compile(
-        r"^reviews/(?P<year>\d{4})/(?P<society>[^/]+)/acceptance/(?P<expert>[^/]+)\.yaml$")),
-    (SURVEY, re.compile(r"^reviews/(?P<year>\d{4})/(?P<society>[^/]+)/survey\.yaml$")),
-    (SELECTION, re.compile(r"^reviews/(?P<year>\d{4})/selection\.yaml$")),
-    (SPOT_CHECK, re.compile(r"^reviews/(?P<year>\d{4})/spot-check\.yaml$")),
-    (PROGRAM, re.compile(r"^config/program-(?P<year>\d{4})\.yaml$")),
-    (SOCIETIES, re.compile(r"^config/societies\.yaml$")),
-    (PEOPLE, re.compile(r"^config/people\.yaml$")),
-    (TEMPLATE, re.compile(r"^templates/(?P<name>[^/]+)\.docx$")),
-]
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [(k.name, k.pattern) for k in kinds.KINDS]
+
+# A project's own forms by side of the round: file names, and folders of one sheet per expert.
+_OWN: dict[str, tuple[set[str], set[str]]] = {"submissions": (set(), set()), "reviews": (set(), set())}
+for _kind in kinds.KINDS:
+    if _kind.per in ("project", "sheets"):     # <side>/{year}/{society}/<name>[/{expert}.yaml]
+        _side, _year, _society, _name, *_more = _kind.path.split("/")
+        _OWN[_side][_kind.per == "sheets"].add(_name)
 
 
 @dataclass(frozen=True)
@@ -132,24 +126,19 @@ class Layout:
 
     def forms(self) -> list[Path]:
         """Every form file the validator knows: applications, reports, decisions, selections."""
-        root = self.root
-        found = [*root.glob("submissions/*/*/application.yaml"),
-                 *root.glob("submissions/*/*/completion.yaml"),
-                 *root.glob("reviews/*/*/decision.yaml"), *root.glob("reviews/*/*/survey.yaml"),
-                 *root.glob("reviews/*/*/panel/*.yaml"), *root.glob("reviews/*/*/acceptance/*.yaml"),
-                 *root.glob("reviews/*/selection.yaml"), *root.glob("reviews/*/spot-check.yaml")]
-        return sorted(found)
+        return sorted(p for k in kinds.forms() for p in self.root.glob(k.glob))
 
     def own_forms(self, year: int, society: str) -> list[Path]:
         """The existing forms of one project (one directory listing per folder, no globbing)."""
-        sub, rev = self.submission_dir(year, society), self.review_dir(year, society)
-        found = [sub / name for name in _names(sub) if name in ("application.yaml", "completion.yaml")]
-        for name in _names(rev):
-            if name in ("decision.yaml", "survey.yaml"):
-                found.append(rev / name)
-            elif name in ("panel", "acceptance"):
-                found += [rev / name / sheet for sheet in sorted(_names(rev / name))
-                          if sheet.endswith(".yaml")]
+        found: list[Path] = []
+        for side, (files, folders) in _OWN.items():
+            base = self.root.joinpath(side, str(year), society)
+            for name in _names(base):
+                if name in files:
+                    found.append(base / name)
+                elif name in folders:
+                    found += [base / name / sheet for sheet in sorted(_names(base / name))
+                              if sheet.endswith(".yaml")]
         return found
 
     def year_forms(self, year: int) -> list[Path]:

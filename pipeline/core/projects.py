@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from pipeline.core import facts, layout, scoring, status
+from pipeline.core import facts, kinds, layout, scoring, status
 from pipeline.errors import Problem
 from pipeline.forms.validate import Config, FileResult, ValidationResult
 from schemas.application import Application
@@ -119,33 +119,45 @@ def build_projects(result: ValidationResult, config: Config) -> list[Project]:
 
 @dataclass
 class Index:
-    """The review-side files of a validation result, by project and by year."""
+    """The review-side files of a validation result, filed as the table of kinds says: one per
+    project, one per expert and project (sheets), one per year."""
 
-    decisions: dict[tuple[int, str], FileResult] = field(default_factory=dict)
-    completions: dict[tuple[int, str], FileResult] = field(default_factory=dict)
-    surveys: dict[tuple[int, str], FileResult] = field(default_factory=dict)
-    panel: dict[tuple[int, str], list[FileResult]] = field(default_factory=dict)
-    acceptance: dict[tuple[int, str], list[FileResult]] = field(default_factory=dict)
-    selections: dict[int, FileResult] = field(default_factory=dict)
-    spot_checks: dict[int, FileResult] = field(default_factory=dict)
+    by_project: dict[str, dict[tuple[int, str], FileResult]] = field(default_factory=dict)
+    by_sheet: dict[str, dict[tuple[int, str], list[FileResult]]] = field(default_factory=dict)
+    by_year: dict[str, dict[int, FileResult]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, result: ValidationResult) -> Index:
         index = cls()
         for fr in result.files:
+            spec = kinds.BY_NAME.get(fr.kind)
+            if spec is None or not spec.per or fr.kind == layout.APPLICATION:
+                continue
             kind = layout.classify(fr.path)
             if kind is None or kind.year is None:
                 continue
             key = (kind.year, kind.society or "")
-            if fr.kind == layout.SELECTION:
-                index.selections[kind.year] = fr
-            elif fr.kind == layout.SPOT_CHECK:
-                index.spot_checks[kind.year] = fr
-            elif fr.kind in _SINGLE:
-                getattr(index, _SINGLE[fr.kind])[key] = fr
-            elif fr.kind in (layout.PANEL, layout.ACCEPTANCE):
-                getattr(index, fr.kind).setdefault(key, []).append(fr)
+            if spec.per == "year":
+                index.by_year.setdefault(fr.kind, {})[kind.year] = fr
+            elif spec.per == "sheets":
+                index.by_sheet.setdefault(fr.kind, {}).setdefault(key, []).append(fr)
+            else:
+                index.by_project.setdefault(fr.kind, {})[key] = fr
         return index
+
+    def one(self, kind: str, key: tuple[int, str]) -> FileResult | None:
+        return self.by_project.get(kind, {}).get(key)
+
+    def sheets(self, kind: str, key: tuple[int, str]) -> list[FileResult]:
+        return self.by_sheet.get(kind, {}).get(key, [])
+
+    @property
+    def selections(self) -> dict[int, FileResult]:
+        return self.by_year.get(layout.SELECTION, {})
+
+    @property
+    def spot_checks(self) -> dict[int, FileResult]:
+        return self.by_year.get(layout.SPOT_CHECK, {})
 
     def spot_checked(self, year: int) -> set[str]:
         fr = self.spot_checks.get(year)
@@ -174,10 +186,6 @@ class Index:
         return {entry.society for entry in model.funded}
 
 
-_SINGLE = {layout.DECISION: "decisions", layout.COMPLETION: "completions",
-           layout.SURVEY: "surveys"}
-
-
 def valid_sheets(results: list[FileResult]) -> list[ScoreSheet]:
     """Score sheets that passed validation (a broken sheet never counts)."""
     return [r.model for r in results if isinstance(r.model, ScoreSheet) and not r.problems]
@@ -191,10 +199,10 @@ def score_project(year: int, society: str, index: Index, program: Program | None
     """Aggregate the project's sheets and reports into its numbers."""
     key = (year, society)
     trim = program.trim_at if program else 5
-    panel = valid_sheets(index.panel.get(key, []))
-    accepted = valid_sheets(index.acceptance.get(key, []))
-    report: Completion | None = _valid(index.completions.get(key), Completion)
-    survey: Survey | None = _valid(index.surveys.get(key), Survey)
+    panel = valid_sheets(index.sheets(layout.PANEL, key))
+    accepted = valid_sheets(index.sheets(layout.ACCEPTANCE, key))
+    report: Completion | None = _valid(index.one(layout.COMPLETION, key), Completion)
+    survey: Survey | None = _valid(index.one(layout.SURVEY, key), Survey)
     scores = Scores(panel=scoring.combine([s.total() for s in panel], trim), panel_sheets=panel,
                     acceptance=scoring.combine([s.total() for s in accepted], trim),
                     acceptance_sheets=accepted, rank=index.ranking(year).get(society),
@@ -213,8 +221,8 @@ def project_files(year: int, society: str, fr: FileResult, index: Index, config:
                   earlier: Sequence[facts.Earlier] = ()) -> facts.ProjectFiles:
     """The files that decide one project's status, from the validation result."""
     key = (year, society)
-    decision = index.decisions.get(key)
-    report = index.completions.get(key)
+    decision = index.one(layout.DECISION, key)
+    report = index.one(layout.COMPLETION, key)
     selection = index.selections.get(year)
     return facts.ProjectFiles(
         year, society, fr.data if isinstance(fr.data, dict) else {}, fr.sha256,
@@ -222,7 +230,7 @@ def project_files(year: int, society: str, fr: FileResult, index: Index, config:
         selection=selection.model if selection and isinstance(selection.model, Selection) else None,
         report=report.data if report and isinstance(report.data, dict) else None,
         report_sha=report.sha256 if report else "",
-        acceptance=valid_sheets(index.acceptance.get(key, [])),
+        acceptance=valid_sheets(index.sheets(layout.ACCEPTANCE, key)),
         program=config.programs.get(year),
         registered=config.registry.get(society) if config.registry else None,
         earlier=tuple(earlier))
@@ -235,7 +243,7 @@ def make_project(year: int, society: str, fr: FileResult, index: Index,
     files = project_files(year, society, fr, index, config, earlier)
     the_facts = facts.facts_of(files)
     outcome = status.derive(the_facts)
-    decision_file = index.decisions.get((year, society))
+    decision_file = index.one(layout.DECISION, (year, society))
     decision = decision_file.model if decision_file else None
     messages = list(outcome.violations)
     if the_facts.form_state != status.DRAFT:
@@ -252,6 +260,6 @@ def make_project(year: int, society: str, fr: FileResult, index: Index,
                    outcome.violations,
                    decision=decision if isinstance(decision, Decision) else None,
                    scores=scores,
-                   report=_valid(index.completions.get(key), Completion),
-                   survey=_valid(index.surveys.get(key), Survey),
+                   report=_valid(index.one(layout.COMPLETION, key), Completion),
+                   survey=_valid(index.one(layout.SURVEY, key), Survey),
                    grant=index.grant(year, society), ineligible=the_facts.ineligible)

@@ -25,42 +25,19 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from pipeline.core import kinds
 from pipeline.forms.schema_shapes import inline, may_be_empty, num, presence, shape
-from schemas.application import Application
-from schemas.completion import Completion
-from schemas.decision import Decision, Selection
 from schemas.program import Program, RubricItem
-from schemas.registry import People, Registry
-from schemas.sheets import ScoreSheet, SpotCheck, Survey
 
-MODELS: dict[str, type[BaseModel]] = {
-    "application": Application,
-    "program": Program,
-    "societies": Registry,
-    "people": People,
-    "decision": Decision,
-    "selection": Selection,
-    "completion": Completion,
-    "score-sheet": ScoreSheet,
-    "survey": Survey,
-    "spot-check": SpotCheck,
-}
-TITLES = {
-    "application": "“党建强会计划”项目申报表",
-    "program": "年度申报通知",
-    "societies": "学会名录",
-    "people": "人员与权限",
-    "decision": "审核决定",
-    "selection": "立项名单",
-    "completion": "结题报告",
-    "score-sheet": "评分表（立项评审 / 考核表）",
-    "survey": "问卷调查与民主测评",
-    "spot-check": "财务抽查",
-    "panel": "立项评审评分表",
-    "acceptance": "考核表",
-}
-DRAFTABLE = {"application", "completion"}   # forms with 状态: 草稿 may be saved incomplete
-PER_YEAR = ("panel", "acceptance", "selection")      # the year is in the path, not the file
+MODELS: dict[str, type[BaseModel]] = {k.schema_name: kinds.resolve(k.model)
+                                     for k in kinds.KINDS if k.model}
+TITLES = {**{k.name: k.title or k.label for k in kinds.KINDS if k.model},
+          "score-sheet": "评分表（立项评审 / 考核表）"}
+DRAFTABLE = {k.name for k in kinds.KINDS if k.draftable}   # 状态: 草稿 may be saved incomplete
+PER_YEAR = tuple(k.name for k in kinds.KINDS if k.per_year_schema)  # the year is in the path
+FORMS = {  # where each kind lives, for editors that map files to schemas (VS Code settings)
+    k.name: [k.glob] for k in kinds.KINDS if k.model and not k.per_year_schema}
+
 
 def base(model: type[BaseModel]) -> dict[str, Any]:
     raw = model.model_json_schema(by_alias=True)
@@ -72,7 +49,7 @@ def base(model: type[BaseModel]) -> dict[str, Any]:
 def editor_schema(name: str, programs: Mapping[int, Program]) -> dict[str, Any]:
     """The JSON Schema of one file kind (a per-year name, like panel-2022, for a year's sheet)."""
     kind, _, year = name.partition("-") if name.split("-")[0] in PER_YEAR else (name, "", "")
-    node = base(MODELS["score-sheet" if kind in ("panel", "acceptance") else kind])
+    node = base(MODELS[kind] if kind in MODELS else MODELS[kinds.of(kind).schema_name])
     if kind in DRAFTABLE:
         schema = shape(node, draft=True)
         schema["required"] = ["年度", "学会", "状态"]
@@ -152,26 +129,14 @@ def render_schema(name: str, programs: Mapping[int, Program]) -> str:
     return json.dumps(editor_schema(name, programs), ensure_ascii=False, indent=2) + "\n"
 
 
-FORMS = {  # where each kind lives, for editors that map files to schemas (VS Code settings)
-    "application": ["submissions/*/*/application.yaml"],
-    "completion": ["submissions/*/*/completion.yaml"],
-    "decision": ["reviews/*/*/decision.yaml"],
-    "survey": ["reviews/*/*/survey.yaml"],
-    "spot-check": ["reviews/*/spot-check.yaml"],
-    "program": ["config/program-*.yaml"],
-    "societies": ["config/societies.yaml"],
-    "people": ["config/people.yaml"],
-}
-
-
 def schema_map(programs: Mapping[int, Program]) -> dict[str, Any]:
     """VS Code's yaml.schemas: each schema and the files it is for."""
     found: dict[str, Any] = {f"./schemas/json/{kind}.schema.json": globs[0] if len(globs) == 1 else globs
                              for kind, globs in FORMS.items()}
     for year in sorted(programs):
-        found[f"./schemas/json/panel-{year}.schema.json"] = f"reviews/{year}/*/panel/*.yaml"
-        found[f"./schemas/json/acceptance-{year}.schema.json"] = f"reviews/{year}/*/acceptance/*.yaml"
-        found[f"./schemas/json/selection-{year}.schema.json"] = f"reviews/{year}/selection.yaml"
+        for kind in PER_YEAR:
+            found[f"./schemas/json/{kind}-{year}.schema.json"] = kinds.of(kind).at(
+                year=year, society="*", expert="*")
     return found
 
 

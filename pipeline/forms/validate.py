@@ -12,11 +12,11 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from pipeline.core import layout
+from pipeline.core import kinds, layout
 from pipeline.core.layout import FileKind, Layout
 from pipeline.core.rules import Finding, application_rules, apply, check_identity
 from pipeline.errors import Problem
-from pipeline.forms import files, reviews
+from pipeline.forms import files
 from pipeline.forms.loading import Config, FileResult, load_config, load_form
 from pipeline.forms.scaffold import PLACEHOLDERS, examples_left
 from pipeline.forms.yamlio import Document, Loc, Mark
@@ -87,16 +87,7 @@ def check_references(folder: Path, app: Application) -> list[Finding]:
 
 
 Validator = Callable[[Layout, Path, FileKind, Config, date], FileResult]
-VALIDATORS: dict[str, Validator] = {
-    layout.APPLICATION: validate_application,
-    layout.COMPLETION: reviews.validate_completion,
-    layout.DECISION: reviews.validate_decision,
-    layout.SELECTION: reviews.validate_selection,
-    layout.PANEL: reviews.validate_sheet,
-    layout.ACCEPTANCE: reviews.validate_sheet,
-    layout.SURVEY: reviews.validate_survey,
-    layout.SPOT_CHECK: reviews.validate_spot_check,
-}
+VALIDATORS: dict[str, Validator] = {k.name: kinds.resolve(k.validator) for k in kinds.forms()}
 
 
 NOT_FORMS = (layout.SUBMISSION_FILE, layout.TEMPLATE)   # attachments and templates: no report

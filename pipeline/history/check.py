@@ -15,7 +15,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from pipeline.core import layout, status
+from pipeline.core import kinds, layout, status
 from pipeline.core.layout import FileKind
 from pipeline.errors import QianghuiError
 from pipeline.history.rights import PEOPLE, fingerprint
@@ -183,13 +183,7 @@ class Check:
         return [("权限", f"系统文件只能由维护者修改（{person.name}的角色是{person.role}）")]
 
 
-RULES: dict[str, Rule] = {
-    layout.APPLICATION: Check.application, layout.COMPLETION: Check.completion,
-    layout.SUBMISSION_FILE: Check.submission_file,
-    layout.DECISION: Check.admin, layout.SELECTION: Check.admin, layout.SPOT_CHECK: Check.admin,
-    layout.SURVEY: Check.survey, layout.PROGRAM: Check.admin, layout.SOCIETIES: Check.admin,
-    layout.PEOPLE: Check.admin, layout.PANEL: Check.expert, layout.ACCEPTANCE: Check.expert,
-}
+RULES: dict[str, Rule] = {k.name: getattr(Check, k.rule) for k in kinds.KINDS if k.rule}
 
 
 def rule_for(path: str) -> tuple[Rule, FileKind]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from pipeline.core import layout
+from pipeline.core import kinds, layout
 from pipeline.core.layout import Layout
 from pipeline.history.snapshot import Tree
 from pipeline.history.vcs import Commit, Vcs, is_absent
@@ -55,7 +55,7 @@ def events(tree: Tree, commit: Commit, year: int, society: str) -> list[str]:
 
 def _meaning(kind: str, before: Any, after: Any, society: str) -> list[str]:
     if kind in (layout.APPLICATION, layout.COMPLETION):
-        what = "申报表" if kind == layout.APPLICATION else "结题报告"
+        what = kinds.of(kind).label
         old = before.get("状态") if isinstance(before, dict) else None
         new = after.get("状态") if isinstance(after, dict) else None
         if new == "已提交" and old != "已提交":

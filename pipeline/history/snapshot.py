@@ -13,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from pipeline.cache import load_pickle, save_pickle
 from pipeline.core import facts, layout, status
+from pipeline.core.kinds import status_paths
 from pipeline.forms.reviews import sheet_findings
 from pipeline.forms.yamlio import YamlError, content_hash, load_bytes
 from pipeline.history import rights
@@ -240,14 +241,6 @@ class Tree:
         else:
             self.blobs[change.path] = change.new_blob
             self._index_sheet(change.path, add=True)
-
-
-def status_paths(year: int | str, society: str) -> tuple[str, ...]:
-    """The files `Tree.facts` reads to decide a project's status."""
-    return (f"submissions/{year}/{society}/application.yaml",
-            f"submissions/{year}/{society}/completion.yaml",
-            f"reviews/{year}/{society}/decision.yaml", f"reviews/{year}/selection.yaml",
-            f"config/program-{year}.yaml")
 
 
 def references(form: Any, keys: tuple[str, ...]) -> set[str]:
