@@ -50,6 +50,10 @@ class RunResult:
     def exit_code(self) -> int:
         return 1 if self.problems else 0
 
+    def outputs(self) -> list[str]:
+        """Everything a full run leaves in build/: its documents and build/status.json."""
+        return [*self.written, *self.unchanged, "build/status.json"]
+
 
 def run(lay: Layout, *, societies: Iterable[tuple[int, str]] | None = None, render: bool = True,
         today: date | None = None, years: Iterable[int] = ()) -> RunResult:

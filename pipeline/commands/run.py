@@ -16,7 +16,8 @@ def command(lay: Layout, out: TextIO) -> int:
     return replay.unless_unchanged(lay, "run", lambda buffer: main_job(lay, buffer))
 
 
-def main_job(lay: Layout, out: TextIO, today: date | None = None) -> int:
+def main_job(lay: Layout, out: TextIO, today: date | None = None) -> tuple[int, list[str]]:
+    """The exit code, and what the run made (for the replay to vouch for)."""
     from pipeline.core.projects import COLUMNS
     from pipeline.forms.report import table
     from pipeline.run import run
@@ -28,4 +29,4 @@ def main_job(lay: Layout, out: TextIO, today: date | None = None) -> int:
     print(table(rows, [*COLUMNS, "文档"]), file=out)
     print(f"{result.validation.summary()}；生成 {len(result.written)} 个文档，"
           f"{len(result.unchanged)} 个未变", file=out)
-    return result.exit_code
+    return result.exit_code, result.outputs()

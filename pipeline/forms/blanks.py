@@ -255,6 +255,7 @@ APPROVAL = """\
 
 def approval(req: Request) -> Path:
     """The 审批 block added to the year's proposed selection (which `rank` wrote)."""
+    from pipeline.atomic import write_text
     from pipeline.commands.common import acting_person
     from pipeline.forms.yamlio import load_file, replace_block
     from pipeline.history.vcs import Vcs
@@ -269,9 +270,7 @@ def approval(req: Request) -> Path:
     if ("审批",) in doc.key_marks:
         raise QianghuiError(f"{req.lay.rel(path)} 已经有“审批”，不会覆盖")
     text = replace_block(doc, "审批", "\n" + APPROVAL.format(admin=person.id, year=req.year))
-    tmp = path.with_name(path.name + ".qianghui-tmp")
-    tmp.write_bytes(text.encode("utf-8"))
-    tmp.replace(path)
+    write_text(path, text)
     return path
 
 

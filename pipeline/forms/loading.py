@@ -15,12 +15,13 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from pipeline.cache import load_pickle, save_pickle, schema_version
+from pipeline.cache import load_pickle, save_pickle
 from pipeline.core import layout
 from pipeline.core.layout import Layout
 from pipeline.errors import Finding, Problem, QianghuiError
 from pipeline.forms import messages
 from pipeline.forms.yamlio import Document, YamlError, load_file
+from pipeline.state.engine import fingerprint
 from schemas.program import Program
 from schemas.registry import (
     PackedPeople,
@@ -207,7 +208,7 @@ class ConfigFile:
         self.store: Path | None = None
         try:
             digest = hashlib.sha256(path.read_bytes()).hexdigest()
-            self.store = lay.build / ".cache" / f"{kind}-{digest[:40]}-{schema_version()}.pickle"
+            self.store = lay.build / ".cache" / f"{kind}-{digest[:40]}-{fingerprint()}.pickle"
         except OSError:
             pass
         if self.store is not None and self.store.is_file():
@@ -238,18 +239,18 @@ class ConfigFile:
 
 _PACKED: dict[str, Callable[[Any], Any]] = {layout.SOCIETIES: PackedRegistry,
                                               layout.PEOPLE: PackedPeople}
-_CONFIG_CACHE: dict[Path, tuple[tuple[int, int, int, int], ConfigFile]] = {}
+_CONFIG_CACHE: dict[Path, tuple[tuple[int, int, int, int, str], ConfigFile]] = {}
 
 
 def _config_file(lay: Layout, path: Path, kind: str, model: type[BaseModel]) -> ConfigFile:
     """A config file, re-read only when it changed on disk (the watcher reloads on every save)."""
     try:
         stat = path.stat()
-        signature = (stat.st_mtime_ns, stat.st_size, stat.st_ino, stat.st_ctime_ns)
+        signature = (stat.st_mtime_ns, stat.st_size, stat.st_ino, stat.st_ctime_ns, fingerprint())
     except OSError:
-        signature = (0, 0, 0, 0)
+        signature = (0, 0, 0, 0, "")
     cached = _CONFIG_CACHE.get(path)
-    if cached is not None and cached[0] == signature and signature != (0, 0, 0, 0):
+    if cached is not None and cached[0] == signature and signature[-1]:
         return cached[1]
     found = ConfigFile(lay, path, kind, model)
     _CONFIG_CACHE[path] = (signature, found)

@@ -30,6 +30,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
+from pipeline.atomic import write_text
 from pipeline.errors import QianghuiError
 from pipeline.history.check import check_range, missing_start, programs_at, rules_limits, start_of
 from pipeline.history.gate import content_problems
@@ -189,10 +190,8 @@ def pending(vcs: Vcs, text: str) -> Path:
 
 
 def record(vcs: Vcs, text: str, commits: list[str], now: datetime) -> None:
-    path = pending(vcs, text)
-    path.parent.mkdir(parents=True, exist_ok=True)
     stamp = now.astimezone(UTC).isoformat(timespec="seconds")
-    path.write_text("".join(f"{sha} {stamp}\n" for sha in commits), encoding="ascii")
+    write_text(pending(vcs, text), "".join(f"{sha} {stamp}\n" for sha in commits))
 
 
 def post_receive(vcs: Vcs, text: str, out: TextIO) -> int:

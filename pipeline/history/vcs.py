@@ -178,9 +178,9 @@ class Vcs:
 
     def cache_file(self, name: str) -> Path:
         """Where a cached result is kept."""
-        from pipeline.cache import schema_version
+        from pipeline.state.engine import fingerprint
 
-        return self.cache_root / ".cache" / f"{name}-{schema_version()}.pickle"
+        return self.cache_root / ".cache" / f"{name}-{fingerprint()}.pickle"
 
     @property
     def blobs(self) -> Blobs:

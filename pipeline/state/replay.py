@@ -1,8 +1,10 @@
-"""Nothing changed, nothing to do: a stat-only fingerprint of everything a full run reads.
+"""Nothing changed, nothing to do: the replay of a full `render` / `run`.
 
 `make render` / `make all` on an unchanged tree replays the previous result instead of
-validating and rendering again, like make's own timestamps — but keyed on size and mtime of
-every input file, the engine's own source, and today's date (validation depends on it).
+validating and rendering again, like make's own timestamps — keyed on size, mtime and inode of
+every input file, the engine's fingerprint (state.engine) and today's date (validation depends
+on it). The record vouches for every output the run made (documents, year documents, the
+register, build/status.json) by size and mtime: one deleted or touched, and the run is redone.
 """
 
 from __future__ import annotations
@@ -13,15 +15,16 @@ import json
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 from typing import TextIO
 
+from pipeline.atomic import write_text
 from pipeline.core.layout import Layout
+from pipeline.state import engine
 
 INPUTS = ("config", "submissions", "reviews", "templates")
-ENGINE = ("pipeline", "schemas")
 
 
 RACY_NS = 2_000_000_000     # like git: a file changed this recently may change again unseen
@@ -36,14 +39,12 @@ def tree_key(lay: Layout) -> str:
 
 def fingerprint(lay: Layout) -> tuple[str, int]:
     """The fingerprint, and the newest mtime among the inputs."""
-    digest = hashlib.sha256(date.today().isoformat().encode())
-    engine = Path(__file__).parent.parent
+    digest = hashlib.sha256(f"{date.today().isoformat()}\0{engine.fingerprint()}".encode())
     newest = 0
-    for folder, base in [*((lay.root / n, lay.root) for n in INPUTS),
-                         *((engine / n, engine) for n in ENGINE)]:
+    for folder in (lay.root / n for n in INPUTS):
         for path, size, mtime, inode in _walk(folder):
             newest = max(newest, mtime)
-            digest.update(f"{os.path.relpath(path, base)}\0{size}\0{mtime}\0{inode}\n".encode())
+            digest.update(f"{os.path.relpath(path, lay.root)}\0{size}\0{mtime}\0{inode}\n".encode())
     return digest.hexdigest(), newest
 
 
@@ -70,35 +71,47 @@ def _file(lay: Layout, command: str) -> Path:
 
 
 def replay(lay: Layout, command: str, key: str) -> tuple[int, str] | None:
-    """The exit code and output of the last run of `command` if nothing changed since."""
+    """The exit code and output of the last run of `command` if nothing changed since: no
+    input, and none of the outputs it made (each exactly as that run left it)."""
     try:
         saved = json.loads(_file(lay, command).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not key or saved.get("key") != key or not all((lay.root / d).exists() for d in saved["outputs"]):
-        return None
-    return int(saved["code"]), str(saved["output"])
+        if not key or saved.get("key") != key or _stats(lay, saved["outputs"]) != saved["outputs"]:
+            return None
+        return int(saved["code"]), str(saved["output"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None             # a missing, changed or unreadable output: run again
 
 
-def record(lay: Layout, command: str, key: str, code: int, output: str) -> None:
-    """Remember this run's result (only of full runs, under the key computed before them)."""
+def _stats(lay: Layout, outputs: Iterable[str]) -> dict[str, list[int]]:
+    """Size and mtime of each output (OSError when one is gone)."""
+    found = {}
+    for rel in outputs:
+        info = os.stat(lay.root / rel)
+        found[rel] = [info.st_size, info.st_mtime_ns]
+    return found
+
+
+def record(lay: Layout, command: str, key: str, code: int, output: str,
+           outputs: Iterable[str]) -> None:
+    """Remember this run's result and what it made (only of full runs, under the key computed
+    before them)."""
     if not key:
         return
     try:
-        statuses = json.loads((lay.build / "status.json").read_text(encoding="utf-8"))
-        outputs = [d for p in statuses["projects"].values() for d in p["文档"]]
-    except (OSError, ValueError, KeyError, TypeError):
+        made = _stats(lay, outputs)
+    except OSError:
         return
-    target = _file(lay, command)
-    tmp = target.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"key": key, "code": code, "output": output, "outputs": outputs},
-                              ensure_ascii=False), encoding="utf-8")
-    tmp.replace(target)
+    write_text(_file(lay, command), json.dumps(
+        {"key": key, "code": code, "output": output, "outputs": made}, ensure_ascii=False))
 
 
-def unless_unchanged(lay: Layout, name: str, work: Callable[[TextIO], int]) -> int:
-    """Replay the previous full run of `name` when no input changed since, else do the work
-    (its output to stdout) and remember it when nothing changed while it ran."""
+Work = Callable[[TextIO], tuple[int, list[str]]]
+
+
+def unless_unchanged(lay: Layout, name: str, work: Work) -> int:
+    """Replay the previous full run of `name` when nothing changed since, else do the work (its
+    output to stdout; it returns its exit code and the outputs it vouches for) and remember it
+    when nothing changed while it ran."""
     before, _ = fingerprint(lay)
     previous = replay(lay, name, tree_key(lay))
     if previous is not None:
@@ -108,8 +121,8 @@ def unless_unchanged(lay: Layout, name: str, work: Callable[[TextIO], int]) -> i
         print("\n".join([*lines[:-1], f"{checked}输入没有变化，文档均为最新（沿用上次的结果）"]))
         return code
     buffer = io.StringIO()
-    code = work(buffer)
+    code, outputs = work(buffer)
     sys.stdout.write(buffer.getvalue())
     if tree_key(lay) == before:       # nothing changed while we worked, and not racily
-        record(lay, name, before, code, buffer.getvalue())
+        record(lay, name, before, code, buffer.getvalue(), outputs)
     return code

@@ -1,0 +1,148 @@
+"""Caches you can trust: every cache in build/ is rebuilt when any part of its key changes.
+
+The replay of `qianghui render` / `run` (pipeline.state.replay), the validated config pickles
+(pipeline.forms.loading) and the engine fingerprint that keys them all (pipeline.state.engine),
+exercised in-process on a copy of the demo round.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from pipeline.cli import main
+from pipeline.state import engine, replay
+
+REPO = Path(__file__).resolve().parent.parent
+REPLAYED = "输入没有变化，文档均为最新（沿用上次的结果）"
+Capture = pytest.CaptureFixture[str]
+
+
+def settle(root: Path) -> None:
+    """Age every input by an hour: a file changed in the last 2 s is never trusted."""
+    past = time.time() - 3600
+    for folder in ("config", "submissions", "reviews", "templates"):
+        for path in (root / folder).rglob("*"):
+            os.utime(path, (past, past), follow_symlinks=False)
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Path:
+    root = tmp_path / "demo"
+    for name in ("config", "submissions", "reviews", "templates"):
+        shutil.copytree(REPO / name, root / name)
+    settle(root)
+    return root
+
+
+@pytest.fixture
+def fresh_engine() -> Iterator[None]:
+    engine.fingerprint.cache_clear()
+    yield
+    engine.fingerprint.cache_clear()
+
+
+def render(root: Path, capsys: Capture, command: str = "render") -> str:
+    assert main(["-C", str(root), command]) == 0
+    return capsys.readouterr().out
+
+
+def rendered_and_replayed(root: Path, capsys: Capture, command: str = "render") -> None:
+    assert REPLAYED not in render(root, capsys, command)
+    assert REPLAYED in render(root, capsys, command)
+
+
+@pytest.mark.parametrize("command", ["render", "run"])
+@pytest.mark.parametrize("output", ["build/2022/立项名单.docx", "build/2022/登记表.xlsx",
+                                    "build/status.json", "build/2022/hbjx/申报表.docx"])
+def test_a_deleted_output_is_rebuilt(demo: Path, capsys: Capture, command: str,
+                                     output: str) -> None:
+    rendered_and_replayed(demo, capsys, command)
+    (demo / output).unlink()
+    assert REPLAYED not in render(demo, capsys, command)
+    assert (demo / output).is_file()
+    assert REPLAYED in render(demo, capsys, command)
+
+
+def test_a_touched_output_is_rebuilt(demo: Path, capsys: Capture) -> None:
+    rendered_and_replayed(demo, capsys)
+    target = demo / "build/2022/立项名单.docx"
+    target.write_bytes(b"not a document")
+    assert REPLAYED not in render(demo, capsys)
+    assert target.read_bytes().startswith(b"PK")
+
+
+def test_each_part_of_the_replay_key(demo: Path, capsys: Capture, fresh_engine: None,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    rendered_and_replayed(demo, capsys)
+    form = demo / "submissions/2022/hbjx/application.yaml"
+    os.utime(form, (time.time() - 60, time.time() - 60))          # an input's mtime
+    assert REPLAYED not in render(demo, capsys)
+    assert REPLAYED in render(demo, capsys)
+
+    real = engine.libraries()                                     # a library's version
+    monkeypatch.setattr(engine, "libraries", lambda: [*real, "docxtpl-99.0.dist-info"])
+    engine.fingerprint.cache_clear()
+    assert REPLAYED not in render(demo, capsys)
+    assert REPLAYED in render(demo, capsys)
+
+    sources = engine.sources()                                    # the engine's source
+    monkeypatch.setattr(engine, "sources", lambda: sources[:-1])
+    engine.fingerprint.cache_clear()
+    assert REPLAYED not in render(demo, capsys)
+
+    real_date = replay.date
+
+    class Tomorrow(real_date):                                    # today's date
+        @classmethod
+        def today(cls) -> real_date:  # type: ignore[valid-type]
+            return real_date.fromordinal(real_date.today().toordinal() + 1)
+
+    assert REPLAYED in render(demo, capsys)
+    monkeypatch.setattr(replay, "date", Tomorrow)
+    assert REPLAYED not in render(demo, capsys)
+
+
+def test_an_input_changed_just_now_is_not_trusted(demo: Path, capsys: Capture) -> None:
+    (demo / "submissions/2022/hbjx/application.yaml").touch()
+    assert REPLAYED not in render(demo, capsys)
+    assert REPLAYED not in render(demo, capsys)
+    assert not (demo / "build/.stamp-render.json").exists()
+
+
+def test_an_unreadable_record_is_a_rerun(demo: Path, capsys: Capture) -> None:
+    rendered_and_replayed(demo, capsys)
+    stamp = demo / "build/.stamp-render.json"
+    saved = json.loads(stamp.read_text(encoding="utf-8"))
+    for broken in ("{", json.dumps({**saved, "outputs": ["build/status.json"]}),
+                   json.dumps({**saved, "outputs": None})):
+        stamp.write_text(broken, encoding="utf-8")
+        assert REPLAYED not in render(demo, capsys)
+    assert REPLAYED in render(demo, capsys)
+
+
+def test_config_pickles_are_keyed_by_the_engine(demo: Path, capsys: Capture, fresh_engine: None,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    assert main(["-C", str(demo), "validate"]) == 0
+    first = {p.name for p in (demo / "build/.cache").glob("*.pickle")}
+    assert first and all(engine.fingerprint() in name for name in first)
+    real = engine.libraries()
+    monkeypatch.setattr(engine, "libraries", lambda: [*real, "PyYAML-99.0.dist-info"])
+    engine.fingerprint.cache_clear()
+    assert main(["-C", str(demo), "validate"]) == 0
+    second = {p.name for p in (demo / "build/.cache").glob("*.pickle")} - first
+    assert len(second) == len(first)
+    capsys.readouterr()
+
+
+def test_the_fingerprint_covers_every_engine_module() -> None:
+    names = {p.relative_to(engine.ROOT).as_posix() for p in engine.sources()}
+    assert {"pipeline/forms/yamlio.py", "pipeline/core/kinds.py", "schemas/application.py",
+            "pipeline/state/engine.py"} <= names
+    assert any(n.startswith("pydantic-") for n in engine.libraries())
