@@ -12,7 +12,11 @@ stays small, holds no symlinks, and a case never carries a stale copy of the sha
 - `<name>.copy` — `<source>`: a copy of a file of the tree (say the base stamp), so a case for
   another society needs no image of its own.
 - `<name>.edit` — lines `<old> => <new>`: the tree's `<name>` with each `<old>` (which must occur
-  exactly once) replaced by `<new>`; used to change one value of the shared config.
+  exactly once) replaced by `<new>` (`\\n` is a line break); used to change one value of the
+  shared config.
+- `<name>.form` — the same edits, applied to the cases' one base form, tests/cases/application.yaml
+  (a valid, submitted application): each case states only the change it is about, so a new
+  required field changes that base, not every case. An empty `.form` is the base itself.
 
 `expected.txt` (the golden report lines) and `xfail.txt` (the reason a case shows a known engine
 bug) are never copied; tests/test_cases.py reads them.
@@ -30,7 +34,8 @@ REPO = Path(__file__).resolve().parent.parent
 CASES = Path(__file__).resolve().parent / "cases"
 BASE_SOCIETY = Path("submissions/2022/hbjx")
 NOT_COPIED = {"expected.txt", "xfail.txt"}
-MARKERS = (".copy", ".edit", ".pad", ".symlink")
+CASE_FORM = CASES / "application.yaml"      # the one base form of the cases (`.form` markers)
+MARKERS = (".copy", ".edit", ".form", ".pad", ".symlink")
 
 TreeFactory = Callable[..., Path]
 
@@ -71,19 +76,22 @@ def expand(marker: Path, target: Path, root: Path) -> None:
     if marker.suffix == ".copy":
         shutil.copyfile(root / text, target)
         return
-    if marker.suffix == ".edit":
-        target.write_text(edited(target.read_text(encoding="utf-8"), text), encoding="utf-8")
+    if marker.suffix in (".edit", ".form"):         # as written: indents and a trailing " => "
+        base = target if marker.suffix == ".edit" else CASE_FORM
+        edits = marker.read_text(encoding="utf-8")
+        target.write_text(edited(base.read_text(encoding="utf-8"), edits), encoding="utf-8")
         return
     size_kb, source = text.split(maxsplit=1)
     write_padded(target, (root / source).read_bytes(), int(size_kb) * 1024)
 
 
 def edited(text: str, edits: str) -> str:
-    """Apply `old => new` lines to `text`; each `old` must occur exactly once."""
+    """Apply `old => new` lines to `text`; each `old` must occur exactly once. `\\n` in either
+    side is a line break (an edit may span lines, or delete or add whole lines)."""
     for line in edits.splitlines():
         if not line.strip():
             continue
-        old, new = line.split(" => ", 1)
+        old, new = (side.replace("\\n", "\n") for side in line.split(" => ", 1))
         assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times"
         text = text.replace(old, new)
     return text
@@ -115,3 +123,12 @@ def make_tree(tmp_path: Path) -> TreeFactory:
 def tree(make_tree: TreeFactory) -> Path:
     """A clean tree: the real config and the valid, submitted hbjx application."""
     return make_tree()
+
+
+@pytest.fixture
+def isolated_git(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """No global git configuration, here or in the git processes the engine starts (the one
+    fixture every git test uses; see gitrepo.isolate_git)."""
+    from gitrepo import isolate_git
+
+    isolate_git(monkeypatch, tmp_path_factory.mktemp("home"))

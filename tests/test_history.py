@@ -46,7 +46,6 @@ from gitrepo import (
     enable,
     fund,
     grant_extension,
-    isolate_git,
     make_key,
     make_repo,
     panel_path,
@@ -322,12 +321,6 @@ CASES: dict[str, Case] = {
     "deadline: resubmitted after 驳回": Case(steps(returned, lambda r: edit(r, when=LATER)),
                                              NOTHING),
 }
-
-
-@pytest.fixture
-def isolated_git(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
-    """No global git configuration, here or in the git processes the engine starts."""
-    isolate_git(monkeypatch, tmp_path_factory.mktemp("home"))
 
 
 @pytest.fixture

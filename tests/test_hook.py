@@ -21,7 +21,6 @@ from gitrepo import (
     Who,
     application,
     install_hook,
-    isolate_git,
     make_remote,
     make_repo,
     push,
@@ -34,12 +33,6 @@ from pipeline.history.hook import parse_updates, server_now
 APP = application("hbjx")
 
 pytestmark = pytest.mark.skipif(not QIANGHUI.exists(), reason=f"{QIANGHUI} is not installed")
-
-
-@pytest.fixture
-def isolated_git(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
-    """No global git configuration, here or in the git processes the engine starts."""
-    isolate_git(monkeypatch, tmp_path_factory.mktemp("home"))
 
 
 @pytest.fixture

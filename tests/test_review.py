@@ -32,7 +32,6 @@ from gitrepo import (
     completion_path,
     decision_path,
     fund,
-    isolate_git,
     make_repo,
     run_git,
     select,
@@ -46,12 +45,6 @@ APP = application("hbjx")
 DECISION = decision_path("hbjx")
 REPORT = completion_path("hbjx")
 DRAFT_LINE = "状态: 草稿   # 填好后改为“已提交”"
-
-
-@pytest.fixture
-def isolated_git(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
-    """No global git configuration, here or in the git processes the engine starts."""
-    isolate_git(monkeypatch, tmp_path_factory.mktemp("home"))
 
 
 @pytest.fixture

@@ -70,9 +70,8 @@ def make(root: Path, program: dict[str, str] | None = None,
 
 
 @pytest.fixture(autouse=True)
-def isolated_git(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
-    """No global git configuration in the git processes the engine starts."""
-    isolate_git(monkeypatch, tmp_path_factory.mktemp("home"))
+def _no_global_git(isolated_git: None) -> None:
+    """Every test here runs git without the global configuration (tests/conftest.py)."""
 
 
 @pytest.fixture(scope="module")

@@ -29,7 +29,6 @@ from gitrepo import (
     Who,
     application,
     install_hook,
-    isolate_git,
     isolated_env,
     make_remote,
     make_repo,
@@ -46,11 +45,6 @@ pytestmark = pytest.mark.skipif(not QIANGHUI.exists(), reason=f"{QIANGHUI} is no
 
 MAIN = "refs/heads/main"
 TAG = "refs/tags/round-2022"
-
-
-@pytest.fixture
-def isolated_git(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
-    isolate_git(monkeypatch, tmp_path_factory.mktemp("home"))
 
 
 @pytest.fixture

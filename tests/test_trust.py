@@ -30,7 +30,6 @@ from gitrepo import (
     completion_path,
     decide,
     fund,
-    isolate_git,
     make_key,
     make_repo,
     panel_path,
@@ -52,11 +51,6 @@ def acceptance_sheet(expert_id: str, scale: float = 1.0) -> str:
     lines = [f"评审专家: {expert_id}", "评分:"]
     lines += [f"  {name}: {{得分: {round(score * scale)}}}" for name, score in SCORES.items()]
     return "\n".join(lines + ["总体意见: 完成良好", "日期: 2022-12-10"]) + "\n"
-
-
-@pytest.fixture
-def isolated_git(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
-    isolate_git(monkeypatch, tmp_path_factory.mktemp("home"))
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from gitrepo import HBJX, HBNX, STRANGER, Repo, application, isolate_git, make_repo, run_git
+from gitrepo import HBJX, HBNX, STRANGER, Repo, application, make_repo, run_git
 
 from pipeline import parallel
 from pipeline.errors import QianghuiError
@@ -17,8 +17,8 @@ from pipeline.history.vcs import Vcs, parse_record
 
 
 @pytest.fixture(autouse=True)
-def isolated_git(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
-    isolate_git(monkeypatch, tmp_path_factory.mktemp("home"))
+def _no_global_git(isolated_git: None) -> None:
+    """Every test here runs git without the global configuration (tests/conftest.py)."""
 
 
 def one_git_log(root: Path, *revs: str) -> list[vcs.Commit]:
