@@ -61,8 +61,10 @@ def acceptance_context(year: int, projects: Sequence[Project], program: Program)
     grades = Counter(p.scores.grade for p in funded if p.scores.grade)
     parts = [f"{band.grade} {grades[band.grade]} 个" for band in program.bands]
     scored = sum(grades.values())
+    dates = [s.date for p in funded for s in p.scores.acceptance_sheets]
     return {"year": str(year), "pass_line": f"{program.pass_line:g}", "rows": rows,
-            "summary_line": f"共验收 {scored} 个项目：" + "、".join(parts)}
+            "summary_line": f"共验收 {scored} 个项目：" + "、".join(parts),
+            "date": chinese_date(max(dates) if dates else None)}
 
 
 def spot_check_context(year: int, projects: Sequence[Project], check: SpotCheck,
@@ -82,7 +84,7 @@ def spot_check_context(year: int, projects: Sequence[Project], check: SpotCheck,
     return {"year": str(year), "funded_count": str(funded_count), "rate": f"{(check.rate * 100).normalize():f}%",
             "count": str(check.count), "seed": check.seed, "method": check.method,
             "date": chinese_date(check.date), "rows": rows,
-            "note": "任何人可用同一种子按上述方法重新抽取，结果应与本表一致（qianghui spot-check --verify）。"}
+            "note": "任何人可用上述种子按同一方法重新抽取，结果应与本表一致。"}
 
 
 REGISTER_COLUMNS = ["年度", "学会", "学会名称", "项目名称", "申请资助类别", "项目形式", "申报资助金额",

@@ -99,12 +99,18 @@ def set_defaults(document: DocxDocument) -> None:
     lang.set(qn("w:val"), "en-US")
     lang.set(qn("w:eastAsia"), "zh-CN")
     set_font(document.styles["Normal"].element.get_or_add_rPr(), BODY)
+    document.styles["Normal"].paragraph_format.widow_control = True  # no line alone on a page
 
 
 def set_compatibility(document: DocxDocument) -> None:
-    """Chinese theme language; justified lines ending in a line break are not stretched."""
+    """Word 2013+ layout (no 兼容模式), Chinese theme language; justified lines ending in a
+    line break are not stretched."""
     settings = document.settings.element
-    settings.find(qn("w:compat")).insert(0, OxmlElement("w:doNotExpandShiftReturn"))
+    compat = settings.find(qn("w:compat"))
+    compat.insert(0, OxmlElement("w:doNotExpandShiftReturn"))
+    for setting in compat.findall(qn("w:compatSetting")):
+        if setting.get(qn("w:name")) == "compatibilityMode":
+            setting.set(qn("w:val"), "15")
     theme_lang = settings.find(qn("w:themeFontLang"))
     if theme_lang is not None:
         theme_lang.set(qn("w:eastAsia"), "zh-CN")
