@@ -108,7 +108,7 @@ def method(sheets: Sequence[ScoreSheet], trim_at: int, names: dict[str, str]) ->
     if not dropped:
         return f"共 {len(sheets)} 份评分表，各指标取平均分；{ROUNDING_RULE}"
     low, high = (f"{names.get(s.expert, s.expert)}（{s.total():.2f} 分）" for s in dropped)
-    return (f"共 {len(sheets)} 份评分表，去掉最高分 {high} 和最低分 {low}，"
+    return (f"共 {len(sheets)} 份评分表，去掉最高分 {high}和最低分 {low}，"
             f"其余 {len(kept)} 份各指标取平均分；{ROUNDING_RULE}")
 
 
