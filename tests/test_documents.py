@@ -19,7 +19,6 @@ from docx import Document
 from docx.document import Document as DocxDocument
 from docx.shared import Mm
 from docx.table import Table, _Cell
-
 from docxread import Section, section
 
 from pipeline import scoring

@@ -16,10 +16,10 @@ from docx import Document
 from docx.document import Document as DocxDocument
 from docx.oxml.ns import qn
 from docx.table import _Cell
+from docxread import HEADING, Block, cell_lines, grid, lines, sections, tables
 
 from pipeline.errors import QianghuiError
 from pipeline.render import RenderError, normalize_docx, render_bytes, write_atomic
-from docxread import HEADING, Block, cell_lines, grid, lines, sections, tables
 
 ROOT = Path(__file__).resolve().parents[1]
 TRICKY = "A & B <c> \"d\" 'e' {{ x }} 🔬"
