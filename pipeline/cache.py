@@ -84,6 +84,11 @@ class Manifest:
             entries[output.name] = key
             self.dirty.add(output.parent)
 
+    def forget(self, output: Path) -> None:
+        entries = self._entries(output)
+        if entries.pop(output.name, None) is not None:
+            self.dirty.add(output.parent)
+
     def save(self) -> None:
         for folder in sorted(self.dirty):
             folder.mkdir(parents=True, exist_ok=True)

@@ -57,6 +57,8 @@ def _list(a: argparse.Namespace, lay: Layout) -> int:
 
 
 def _render(a: argparse.Namespace, lay: Layout) -> int:
+    if a.pdf:       # PDFs are checked against their cache every time: no replay
+        return int(_commands().render(lay, sys.stdout, pdf=True))
     return _unless_unchanged(lay, "render", lambda out: _commands().render(lay, out))
 
 
@@ -165,6 +167,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=_list)
 
     p = sub.add_parser("render", help="生成 Word 文档到 build/")
+    p.add_argument("--pdf", action="store_true", help="同时在每个 Word 文档旁生成 PDF（需要 LibreOffice）")
     p.set_defaults(handler=_render)
 
     p = sub.add_parser("run", help="完整流程：检查、状态、生成文档，并打印汇总表")

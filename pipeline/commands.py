@@ -12,7 +12,7 @@ from pipeline.errors import QianghuiError, UsageError
 from pipeline.layout import Layout, in_order
 from pipeline.projects import COLUMNS, Project
 from pipeline.rules import yuan
-from pipeline.run import affected, evaluate, project_files, run
+from pipeline.run import RunResult, affected, evaluate, project_files, run
 from pipeline.validate import collect_targets, load_config
 
 
@@ -97,13 +97,25 @@ def in_range(project: Project, low: float | None, high: float | None) -> bool:
     return (low is None or amount >= Decimal(str(low))) and (high is None or amount <= Decimal(str(high)))
 
 
-def render(lay: Layout, out: TextIO, today: date | None = None) -> int:
-    """Render every document the files have earned into build/."""
+def render(lay: Layout, out: TextIO, today: date | None = None, pdf: bool = False) -> int:
+    """Render every document the files have earned into build/ (with ``pdf``, and a PDF
+    beside each Word document)."""
     result = run(lay, today=today)
     for problem in result.problems:
         print(problem.format(), file=out)
-    print(f"生成 {len(result.written)} 个文档，{len(result.unchanged)} 个未变（无需重建）", file=out)
-    return result.exit_code
+    print(f"生成 {len(result.written)} 个文档，{len(result.unchanged)} 个未变（无需重建）"
+          f"{removed(result)}", file=out)
+    if not pdf:
+        return result.exit_code
+    from pipeline import pdf as pdfs
+
+    documents = [lay.root / rel for rel in sorted(result.written + result.unchanged)
+                 if rel.endswith(".docx")]
+    converted = pdfs.convert(documents, lay.build / ".cache" / "pdf")
+    for docx, reason in sorted(converted.failed.items()):
+        print(f"{lay.rel(docx.with_suffix('.pdf'))}: {reason}", file=out)
+    print(f"PDF：生成 {len(converted.written)} 个，{len(converted.unchanged)} 个未变", file=out)
+    return 1 if converted.failed else result.exit_code
 
 
 def main_job(lay: Layout, out: TextIO, today: date | None = None) -> int:
@@ -114,8 +126,16 @@ def main_job(lay: Layout, out: TextIO, today: date | None = None) -> int:
     rows = [p.row() for p in result.projects]
     print(report.table(rows, [*COLUMNS, "文档"]), file=out)
     print(f"{result.validation.summary()}；生成 {len(result.written)} 个文档，"
-          f"{len(result.unchanged)} 个未变", file=out)
+          f"{len(result.unchanged)} 个未变{removed(result)}", file=out)
     return result.exit_code
+
+
+def removed(result: RunResult) -> str:
+    """The documents a run deleted (their forms now have problems), as a closing clause."""
+    if not result.removed:
+        return ""
+    return f"；删除 {len(result.removed)} 个已失效的文档（其材料有错误或已不存在）：" + "、".join(
+        result.removed)
 
 
 def default_year(lay: Layout, year: int | None) -> int:

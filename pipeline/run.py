@@ -34,6 +34,7 @@ class RunResult:
     projects: list[Project]
     written: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
     render_problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -62,6 +63,10 @@ def run(lay: Layout, *, societies: Iterable[tuple[int, str]] | None = None, rend
 
         jobs = plan(lay, projects, config, Index.of(validation), full_years)
         render_jobs(lay, jobs, result)
+        folders = {lay.output_dir(y, s) for y, s in societies} if societies is not None else {
+            path for path in lay.build.glob("*/*") if path.is_dir() and path.parent.name.isdigit()}
+        folders |= {lay.build / str(year) for year in full_years}
+        prune(lay, folders, {job.output for job in jobs}, result)
     write_status(lay, result, None if societies is None else set(societies))
     return result
 
@@ -116,6 +121,23 @@ def render_jobs(lay: Layout, jobs: list[Job], result: RunResult) -> None:
             where = lay.rel(job.template) if job.template else rel
             result.render_problems.append(Problem(where, 0, 0, "", "render-failed",
                                                   f"生成 {rel} 失败：{error}"))
+    manifest.save()
+
+
+OUTPUTS = (".docx", ".pdf", ".xlsx")
+
+
+def prune(lay: Layout, folders: set[Path], planned: set[Path], result: RunResult) -> None:
+    """Delete the documents (and their PDFs) in ``folders`` that no longer have a job: a form
+    that became invalid, or a project that is gone, must not leave an old document to print."""
+    keep = planned | {path.with_suffix(".pdf") for path in planned if path.suffix == ".docx"}
+    manifest = Manifest(lay.build)
+    for folder in sorted(folders):
+        for path in sorted(folder.glob("*")):
+            if path.suffix in OUTPUTS and path.is_file() and path not in keep:
+                path.unlink()
+                manifest.forget(path)
+                result.removed.append(lay.rel(path))
     manifest.save()
 
 
