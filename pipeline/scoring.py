@@ -95,7 +95,7 @@ def acceptance_score(sheets: Sequence[ScoreSheet], rubric: Sequence[RubricItem],
     return sheet_total(kept_sheets(sheets, trim_at), rubric) if sheets else None
 
 
-ROUNDING_RULE = "各指标得分四舍五入保留两位小数，合计为各指标得分之和。"
+ROUNDING_RULE = "各指标得分四舍五入到 0.01 分，合计为各指标得分之和。"
 
 
 def method(sheets: Sequence[ScoreSheet], trim_at: int, names: dict[str, str]) -> str:
@@ -106,10 +106,10 @@ def method(sheets: Sequence[ScoreSheet], trim_at: int, names: dict[str, str]) ->
     kept = kept_sheets(sheets, trim_at)
     dropped = [s for s in sorted(sheets, key=lambda s: (s.total(), s.expert)) if s not in kept]
     if not dropped:
-        return f"共 {len(sheets)} 份评分表，各指标取平均分；{ROUNDING_RULE}"
+        return f"共 {len(sheets)} 份评分表，取平均分；{ROUNDING_RULE}"
     low, high = (f"{names.get(s.expert, s.expert)}（{s.total():.2f} 分）" for s in dropped)
     return (f"共 {len(sheets)} 份评分表，去掉最高分 {high}和最低分 {low}，"
-            f"其余 {len(kept)} 份各指标取平均分；{ROUNDING_RULE}")
+            f"取其余 {len(kept)} 份的平均分；{ROUNDING_RULE}")
 
 
 def grade(score: Decimal, bands: Sequence[Band]) -> str:

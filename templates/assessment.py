@@ -105,9 +105,9 @@ def add_opinion_row(table: Table) -> None:
         table, COLUMNS_CM, LABEL_SPAN, "总体意见", height_cm=2.0, fonts=FONTS, line=LINE
     )
     add_loop(cell, "para", "opinion", "{{ para }}", font=SMALL_BODY, line=LINE)
-    add_unless(cell, "opinion", "", font=SMALL_BODY, line=LINE * 1.5)
+    add_unless(cell, "opinion", "", font=SMALL_BODY, line=LINE * 1.2)
     # the signatures stay inside the form, so they can never be pushed alone onto a new page
-    add_loop(cell, "line", "signatures", "{{ line }}", font=SMALL_BODY, line=LINE * 1.7,
+    add_loop(cell, "line", "signatures", "{{ line }}", font=SMALL_BODY, line=LINE * 1.5,
              indent=False)
     for par in cell.paragraphs[-2:-1]:
         par.alignment = RIGHT

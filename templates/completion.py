@@ -10,7 +10,8 @@ embeds); ``finance`` ({item, budget, actual, note}) with ``budget_total``, ``act
 
 Page breaks: headings are body paragraphs kept with what follows; each list is a table of its
 own whose header row repeats on every page and whose rows do not split, so sections flow from
-page to page; the photos are two to a row, each row unbreakable; the closing seal row too.
+page to page; the photos are two to a row, each row unbreakable; the seal box closes the
+财务总结 table, so it never stands alone on a last page.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from docx.document import Document as DocxDocument
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
 from docx.enum.text import WD_LINE_SPACING
-from docx.table import _Cell
+from docx.table import Table, _Cell
 
 from templates.pages import add_subtitle, add_title, new_document, to_bytes
 from templates.style import (
@@ -41,10 +43,10 @@ from templates.tables import (
     add_keep_together,
     add_list_table,
     add_seal_lines,
-    add_seal_table,
     add_section_heading,
     add_tag_row,
     fill_cell,
+    keep_with_next,
     new_table,
     set_row,
     span,
@@ -140,7 +142,6 @@ def add_photo(cell: _Cell, items: str) -> None:
     add_par(cell, f"{{%p for p in {items} %}}", font=TABLE_BODY)
     picture = add_par(cell, "{{ p.image }}", font=TABLE_BODY, align=CENTER)
     picture.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE  # exact would clip it
-    picture.paragraph_format.keep_with_next = True
     add_par(cell, "{{ p.name }}", font=TABLE_BODY, align=CENTER, line=TABLE_BODY.size * 1.6)
     add_par(cell, "{%p endfor %}", font=TABLE_BODY)
     add_spacer(cell)  # a cell must end with a paragraph, also when it has no photo
@@ -169,6 +170,21 @@ def add_section_finance(document: DocxDocument) -> None:
     fill_cell(total[1], "{{ budget_total }}", font=TABLE_BODY)
     fill_cell(total[2], "{{ actual_total }}", font=TABLE_BODY)
     fill_cell(total[3], "大写：{{ actual_capital }}", font=TABLE_BODY, align=LEFT)
+    add_stamp(table)
+
+
+def add_stamp(table: Table) -> None:
+    """The closing row of 七、财务总结: the Party organisation's leader signs, its seal goes in
+    the box under 说明 (5.2 cm). A row of the table, so that it is never a page of its own: at
+    worst it starts a page under the repeated header; Word also keeps it with 合计."""
+    keep_with_next(table.rows[-1])
+    cells = add_cells(table, FINANCE.widths_cm, SEAL_CM)
+    text, seal = span(cells, 0, 2), cells[3]
+    text.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
+    add_par(text, "")
+    add_par(text, "学会党组织负责人（签字）：", align=LEFT)
+    seal.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM
+    add_seal_lines(seal, "学会党组织", "年　　月　　日")
 
 
 # heading, the builder of its body
@@ -183,15 +199,6 @@ SECTIONS: tuple[tuple[str, Callable[[DocxDocument], None]], ...] = (
 )
 
 
-def add_stamp(document: DocxDocument) -> None:
-    """The closing row: the Party organisation's leader signs, its seal goes in the box."""
-    add_spacer(document)
-    text, seal = add_seal_table(document, (15.6 - SEAL_CM - 0.6, SEAL_CM + 0.6))
-    add_par(text, "")
-    add_par(text, "学会党组织负责人（签字）：", align=LEFT)
-    add_seal_lines(seal, "学会党组织", "年　　月　　日")
-
-
 def build() -> bytes:
     """The 结题报告 template as normalised .docx bytes."""
     document = new_document(FORM_TITLE)
@@ -201,5 +208,4 @@ def build() -> bytes:
     for heading, builder in SECTIONS:
         add_section_heading(document, heading)
         builder(document)
-    add_stamp(document)
     return to_bytes(document)

@@ -217,8 +217,8 @@ def test_combined_assessment_shows_the_trimmed_mean(demo: Rendered) -> None:
     assert project.scores.acceptance == Decimal("91.66")
     assert labelled(table, "合计") == ["合计", "100", "", "91.66", ""]
     assert labelled(table, "计分方法") == ["计分方法", (
-        "共 5 份评分表，去掉最高分 黄丽萍（95.00 分）和最低分 林晓梅（88.50 分），其余 3 份各指标"
-        "取平均分；各指标得分四舍五入保留两位小数，合计为各指标得分之和。")]
+        "共 5 份评分表，去掉最高分 黄丽萍（95.00 分）和最低分 林晓梅（88.50 分），取其余 3 份的"
+        f"平均分；{scoring.ROUNDING_RULE}")]
     assert labelled(table, "等级") == ["等级", "优秀"]
     assert labelled(table, "目标实现率") == ["目标实现率", "100.00%"]
     assert labelled(table, "群众满意率") == ["群众满意率", "99.13%"]
@@ -287,7 +287,8 @@ def test_completion_report_shows_everything_reported(demo: Rendered) -> None:
     assert texts(section(document, "七、财务总结").tables[0]) == [
         ["项目", "预算（元）", "实际支出（元）", "说明"]] + [
         [f["项目"], yuan(f["预算"]), yuan(f["实际"]), f["说明"]] for f in report["财务总结"]] + [
-        ["合计", "20,000", "20,000", "大写：贰万元整"]]
+        ["合计", "20,000", "20,000", "大写：贰万元整"],
+        ["\n学会党组织负责人（签字）：", "（盖章）\n学会党组织\n年　　月　　日"]]
 
 
 def photo_rows(document: DocxDocument) -> list[list[_Cell]]:

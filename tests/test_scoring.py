@@ -173,14 +173,14 @@ def test_kept_sheets_agree_with_combine() -> None:
     assert scoring.combine([s.total() for s in sheets], 5) == mean.quantize(D("0.01"))
 
 
-RULE = "各指标得分四舍五入保留两位小数，合计为各指标得分之和。"
+RULE = "各指标得分四舍五入到 0.01 分，合计为各指标得分之和。"
 
 
 @pytest.mark.parametrize(("totals", "trim_at", "text"), [
     (["80"], 5, RULE),
-    (["80", "90", "85"], 5, f"共 3 份评分表，各指标取平均分；{RULE}"),
+    (["80", "90", "85"], 5, f"共 3 份评分表，取平均分；{RULE}"),
     (["80", "90", "85", "70", "99.5"], 5,
-     f"共 5 份评分表，去掉最高分 专家e（99.50 分）和最低分 专家d（70.00 分），其余 3 份各指标取平均分；{RULE}"),
+     f"共 5 份评分表，去掉最高分 专家e（99.50 分）和最低分 专家d（70.00 分），取其余 3 份的平均分；{RULE}"),
 ])
 def test_method_names_the_dropped_sheets(totals: list[str], trim_at: int, text: str) -> None:
     sheets = [totals_sheet(e, t) for e, t in zip("abcde", totals, strict=False)]

@@ -285,7 +285,7 @@ def test_single_expert_sheet_leaves_room_to_write_and_sign(
         "考核表.docx",
         signatures=[f"黄丽萍{SIGN}　　2022年12月10日"],
         opinion=[],
-        method="各指标得分四舍五入保留两位小数，合计为各指标得分之和。",
+        method="各指标得分四舍五入到 0.01 分，合计为各指标得分之和。",
         goal_rate="—",
         satisfaction="—",
         approval_rate="—",
@@ -335,10 +335,9 @@ def test_completion_sections_in_order(read: Callable[..., DocxDocument]) -> None
         "学会党支部牵头，共开展科普进社区活动6场。",
         TRICKY,
     ]
-    stamp = document.tables[-1]
-    assert [p.text for p in stamp.cell(0, 0).paragraphs if p.text] == ["学会党组织负责人（签字）："]
-    assert [p.text for p in stamp.cell(0, 1).paragraphs] == [
-        "（盖章）", "学会党组织", "年　　月　　日"]
+    stamp = document.tables[-1].rows[-1].cells      # the last row of 七、财务总结
+    assert [p.text for p in stamp[0].paragraphs if p.text] == ["学会党组织负责人（签字）："]
+    assert [p.text for p in stamp[3].paragraphs] == ["（盖章）", "学会党组织", "年　　月　　日"]
 
 
 def test_completion_tables(read: Callable[..., DocxDocument]) -> None:
@@ -365,6 +364,7 @@ def test_completion_tables(read: Callable[..., DocxDocument]) -> None:
         ["项目", "预算（元）", "实际支出（元）", "说明"],
         *map(list, FINANCE),
         ["合计", "20,000.00", "19,750.00", "大写：壹万玖仟柒佰伍拾元整"],
+        ["\n学会党组织负责人（签字）："] * 3 + ["（盖章）\n学会党组织\n年　　月　　日"],
     ]
 
 
@@ -499,9 +499,10 @@ def test_completion_page_breaks_leave_nothing_alone(read: Callable[..., DocxDocu
         assert kept_with_next(header)
         assert all(row._tr.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None
                    for row in table.rows)
-    stamp = document.tables[-1].rows[0]
+    stamp = document.tables[-1].rows[-1]
     assert stamp._tr.find(f"{qn('w:trPr')}/{qn('w:cantSplit')}") is not None
-    assert stamp.height.cm >= 4.6 and stamp.cells[1].width.cm >= 4.6
+    assert stamp.height.cm >= 4.6 and stamp.cells[3].width.cm >= 4.6
+    assert kept_with_next(document.tables[-1].rows[-2]._tr)     # 合计 with the stamp (Word)
 
 
 # 立项名单
