@@ -11,7 +11,8 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-_ENGINE_FILES = ("documents.py", "summaries.py", "plan.py", "render.py", "cache.py")
+_ENGINE_FILES = ("documents.py", "summaries.py", "plan.py", "render.py", "cache.py",
+                 "provenance.py", "pdf.py", "fonts.conf")
 
 
 @cache

@@ -108,10 +108,12 @@ def render(lay: Layout, out: TextIO, today: date | None = None, pdf: bool = Fals
     if not pdf:
         return result.exit_code
     from pipeline import pdf as pdfs
+    from pipeline import provenance
 
     documents = [lay.root / rel for rel in sorted(result.written + result.unchanged)
                  if rel.endswith(".docx")]
-    converted = pdfs.convert(documents, lay.build / ".cache" / "pdf")
+    converted = pdfs.convert(documents, lay.build / ".cache" / "pdf",
+                             lambda docx, data: provenance.stamp_pdf(data, docx.read_bytes()))
     for docx, reason in sorted(converted.failed.items()):
         print(f"{lay.rel(docx.with_suffix('.pdf'))}: {reason}", file=out)
     print(f"PDF：生成 {len(converted.written)} 个，{len(converted.unchanged)} 个未变", file=out)

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from pipeline.cache import engine_version
 from pipeline.errors import QianghuiError
 from pipeline.parallel import workers
 from pipeline.render import write_atomic
@@ -65,10 +66,10 @@ def office_version(program: str) -> str:
 
 
 def cache_key(data: bytes, program: str) -> str:
-    """The name of a document's PDF in the cache: its bytes, the converter, the fonts."""
+    """The name of a document's PDF in the cache: its bytes, the converter, the engine."""
     digest = hashlib.sha256(data)
     digest.update(office_version(program).encode())
-    digest.update(FONTS.read_bytes())
+    digest.update(engine_version().encode())        # the engine's code, fonts.conf included
     return digest.hexdigest()
 
 

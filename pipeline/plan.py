@@ -7,7 +7,7 @@ into its context (and so into the cache key) to rebuild the report when a photo 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -16,18 +16,28 @@ from pipeline.cache import file_digest
 from pipeline.layout import Layout
 from pipeline.loading import Config
 from pipeline.projects import Index, Project
+from pipeline.provenance import Provenance
 from schemas.completion import Completion
 from schemas.decision import Selection
 from schemas.sheets import SpotCheck
 
 
+ISSUER = "湖北省科协科技社团党委"
+BY_SOCIETY = ("申报表.docx", "结题报告.docx")       # written (and signed) by the society
+
+
 @dataclass(frozen=True)
 class Job:
-    """One output file: a docx template with its context, or the .xlsx register (template None)."""
+    """One output file: a docx template with its context, or the .xlsx register (template None);
+    the files it is made from (for its provenance), its title and its author."""
 
     template: Path | None
     context: dict[str, Any]
     output: Path
+    inputs: tuple[Path, ...] = ()
+    title: str = ""
+    author: str = ISSUER
+    origin: Provenance | None = None     # set just before rendering (pipeline.run)
 
 
 def plan(lay: Layout, projects: Sequence[Project], config: Config, index: Index,
@@ -35,12 +45,42 @@ def plan(lay: Layout, projects: Sequence[Project], config: Config, index: Index,
     """Every document of the projects, plus the year documents of the years fully loaded."""
     jobs: list[Job] = []
     for project in projects:
-        project_jobs = plan_project(lay, project, config, index)
+        common = (*config_files(lay, project.year), *lay.own_forms(project.year, project.society),
+                  *lay.year_forms(project.year))
+        project_jobs = [described(job, common, project.society_name,
+                                  f"{project.society_name}　{job.output.stem}（{project.year}年度）")
+                        for job in plan_project(lay, project, config, index)]
         project.documents += [lay.rel(j.output) for j in project_jobs]
         jobs += project_jobs
     for year in sorted(full_years):
-        jobs += plan_year(lay, year, [p for p in projects if p.year == year], config, index)
+        of_year = [p for p in projects if p.year == year]
+        common = (*config_files(lay, year), *lay.year_forms(year))
+        jobs += [described(job, (*common, *forms_of(lay, job, of_year, index)), ISSUER,
+                           f"{year}年度{job.output.stem}")
+                 for job in plan_year(lay, year, of_year, config, index)]
     return jobs
+
+
+def config_files(lay: Layout, year: int) -> list[Path]:
+    """The configuration every document of a year depends on."""
+    names = ("societies.yaml", "people.yaml", f"program-{year}.yaml")
+    return [path for path in (lay.root / "config" / name for name in names) if path.is_file()]
+
+
+def forms_of(lay: Layout, job: Job, projects: Sequence[Project], index: Index) -> list[Path]:
+    """The project forms a year document is made from: every project's for the register, the
+    funded projects' for the others."""
+    funded = index.funded(projects[0].year) if projects else set()
+    return [path for p in projects if job.template is None or p.society in funded
+            for path in lay.own_forms(p.year, p.society)]
+
+
+def described(job: Job, common: Sequence[Path], society: str, title: str) -> Job:
+    """A job with its inputs (the template, ``common`` and its own, e.g. photos), title, author."""
+    template = (job.template,) if job.template else ()
+    inputs = tuple(dict.fromkeys((*template, *common, *job.inputs)))
+    author = society if job.output.name in BY_SOCIETY else ISSUER
+    return replace(job, inputs=inputs, title=title, author=author)
 
 
 def plan_project(lay: Layout, project: Project, config: Config, index: Index) -> list[Job]:
@@ -67,7 +107,8 @@ def report_job(lay: Layout, project: Project, report: Completion) -> Job:
     digests = {p.file: photo_digest(files.locate(folder, p.file)) for p in report.photos}
     return Job(lay.templates / "结题报告.docx",
                documents.report_context(project, report, folder, digests),
-               lay.output_dir(project.year, project.society) / "结题报告.docx")
+               lay.output_dir(project.year, project.society) / "结题报告.docx",
+               inputs=tuple(files.locate(folder, p.file) for p in report.photos))
 
 
 def photo_digest(path: Path) -> str:

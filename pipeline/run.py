@@ -101,13 +101,29 @@ def complete_years(lay: Layout, projects: list[Project]) -> set[int]:
             if count == len(list((lay.root / "submissions" / str(year)).glob("*/application.yaml")))}
 
 
+def with_origins(lay: Layout, jobs: list[Job]) -> list[Job]:
+    """Each job with its provenance: in its context (the footer's 数据版本 line) and beside it."""
+    from dataclasses import replace
+
+    from pipeline import provenance
+
+    history = provenance.history(lay.root)
+    found = []
+    for job in jobs:
+        origin = history.provenance(lay.root, job.inputs)
+        found.append(replace(job, origin=origin,
+                             context={**job.context, "provenance": origin.footer()}))
+    return found
+
+
 def render_jobs(lay: Layout, jobs: list[Job], result: RunResult) -> None:
     """Render what is stale (in parallel when there is enough of it); a failing document becomes
     a problem, never a crash."""
     manifest = Manifest(lay.build)
     stale: list[tuple[Job, str]] = []
-    for job in jobs:
-        key = input_key(job.template, job.context)
+    for job in with_origins(lay, jobs):
+        origin = job.origin.properties() if job.origin else {}
+        key = input_key(job.template, [job.context, origin, job.title, job.author])
         if manifest.fresh(job.output, key):
             result.unchanged.append(lay.rel(job.output))
         else:
@@ -217,13 +233,16 @@ def _previous_status(path: Path) -> dict[str, str]:
 
 
 def build(job: Job) -> bytes:
-    """The bytes of one output: a rendered docx, or the .xlsx register."""
-    from pipeline import render, summaries
+    """The bytes of one output: a rendered docx, or the .xlsx register, with its properties."""
+    from pipeline import provenance, render, summaries
 
     if job.template is None:
-        return render.normalize_docx(summaries.register_xlsx(job.context["rows"],
-                                                             job.context["year"]))
-    return render.render_bytes(job.template, job.context)
+        data = summaries.register_xlsx(job.context["rows"], job.context["year"])
+    else:
+        data = render.render_bytes(job.template, job.context)
+    if job.origin is None:
+        return render.normalize_docx(data)
+    return provenance.stamp(data, job.origin, job.title, job.author)
 
 
 def problems_by_project(validation: ValidationResult) -> dict[tuple[int, str], list[Problem]]:

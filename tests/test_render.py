@@ -83,6 +83,7 @@ def sample_context() -> dict[str, object]:
         "approval_date": "　　年　　月　　日",
         "approval_amount": "",
         "approval_capital": "",
+        "provenance": "数据版本：0123456789（2022-06-01）　输入指纹 abcdef012345　qianghui 0.1.0",
     }
 
 

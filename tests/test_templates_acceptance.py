@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 TRICKY = 'A & B <c> "d" {{ x }} 🔬'
 GAP = "　　　　"
 SIGN = "（签字）：＿＿＿＿＿"
+PROVENANCE = "数据版本：0123456789（2022-06-01）　输入指纹 abcdef012345　qianghui 0.1.0"
 CAPTIONS = {"活动2.jpg": "2022年7月1日 科普讲座现场"}
 Context = dict[str, Any]
 
@@ -112,6 +113,7 @@ CHECKED = [
 def assessment() -> Context:
     """A combined 考核表 (five experts' sheets)."""
     return {
+        "provenance": PROVENANCE,
         "year": "2022",
         "society_name": "湖北省机械工程学会",
         "project_name": "“党建+科普”进社区系列活动",
@@ -131,6 +133,7 @@ def assessment() -> Context:
 def completion() -> Context:
     """A 结题报告 with three activities, goals and budget lines."""
     return {
+        "provenance": PROVENANCE,
         "year": "2022",
         "society_name": "湖北省机械工程学会",
         "org_name": "湖北省机械工程学会党支部",
@@ -158,6 +161,7 @@ def completion() -> Context:
 def selection() -> Context:
     """An approved 立项名单 of three projects."""
     return {
+        "provenance": PROVENANCE,
         "year": "2022",
         "status_line": "经省科协党组审批同意",
         "count": "3",
@@ -174,6 +178,7 @@ def acceptance() -> Context:
     """A 验收结果汇总 of three projects."""
     keys = "no society_name project_name score grade goal_rate satisfaction result"
     return {
+        "provenance": PROVENANCE,
         "year": "2022",
         "pass_line": "60",
         "rows": records(keys, ACCEPTED),
@@ -185,6 +190,7 @@ def acceptance() -> Context:
 def spotcheck() -> Context:
     """A 财务抽查 of two projects."""
     return {
+        "provenance": PROVENANCE,
         "year": "2022",
         "funded_count": "40",
         "rate": "5%",
