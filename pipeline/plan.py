@@ -21,7 +21,6 @@ from schemas.completion import Completion
 from schemas.decision import Selection
 from schemas.sheets import SpotCheck
 
-
 ISSUER = "湖北省科协科技社团党委"
 BY_SOCIETY = ("申报表.docx", "结题报告.docx")       # written (and signed) by the society
 

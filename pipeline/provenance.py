@@ -290,7 +290,7 @@ def read_pdf(data: bytes) -> dict[str, str]:
     from pypdf.errors import PyPdfError
 
     try:
-        meta = PdfReader(io.BytesIO(data)).metadata or {}
+        meta: Mapping[str, Any] = PdfReader(io.BytesIO(data)).metadata or {}
     except (PyPdfError, ValueError, OSError):
         return {}
     return {key[len("/Qianghui"):].lower(): str(value) for key, value in meta.items()
