@@ -11,7 +11,7 @@ content}); ``budget`` ({no, item, amount, note}) with ``budget_total`` and
 
 Page breaks: headings and sub-headings are body paragraphs kept with what follows; the plan
 and budget are tables of their own whose header row repeats on every page; sections 四 and
-五 are one unbreakable row each, with a seal box of at least 4.6 × 4.6 cm.
+五 are one unbreakable row each, with a seal box of at least 4.4 × 4.4 cm (a seal is 4.2 cm).
 """
 
 from __future__ import annotations

@@ -12,6 +12,8 @@ from templates.style import (
     CENTER,
     JUSTIFY,
     LEFT,
+    SMALL_BODY,
+    SMALL_LABEL,
     add_labelled,
     add_par,
 )
@@ -42,6 +44,9 @@ ROWS = ListTable(
         for key in ("no", "society_name", "project_name", "amount", "finding", "action")
     ),
     aligns=(CENTER, LEFT, LEFT, CENTER, LEFT, LEFT),
+    label=SMALL_LABEL,
+    body=SMALL_BODY,
+    height_cm=0.8,
 )
 
 
@@ -58,8 +63,8 @@ def build() -> bytes:
     add_section_heading(document, "二、抽查结果")
     add_list_table(document, ROWS)
     add_par(document, "", line=12)
-    add_par(document, "{%p if note %}")
-    add_labelled(document, ("备注", "{{ note }}"))
-    add_par(document, "{%p endif %}")
-    add_sign_off(document, sum(ROWS.widths_cm), "{{ date }}")
+    text = add_sign_off(document, sum(ROWS.widths_cm), "{{ date }}")
+    add_par(text, "{%p if note %}")
+    add_labelled(text, ("备注", "{{ note }}"))       # beside the seal: one block
+    add_par(text, "{%p endif %}")
     return to_bytes(document)

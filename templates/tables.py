@@ -136,7 +136,7 @@ def add_keep_together(table: Table) -> None:
             row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
 
 
-SEAL_CM = 4.6       # a round official seal is 4.2 cm across: room for it, and a margin
+SEAL_CM = 4.4       # a round official seal is 4.2 cm across: room for it, and a margin
 
 
 def set_cell_borders(cell: _Cell, style: str, color: str = "000000") -> None:
@@ -262,7 +262,7 @@ ISSUER = "湖北省科协科技社团党委"
 def add_sign_off(container: Container, width_cm: float, date: str) -> _Cell:
     """The 落款 of a year document: the issuer and ``date`` in a dashed seal box at the right,
     kept on one page; returns the (borderless) cell on its left, for an approval's text."""
-    text, seal = add_seal_table(container, (width_cm - SEAL_CM - 1.4, SEAL_CM + 1.4),
-                                framed=False)
+    text, seal = add_seal_table(container, (width_cm - SEAL_CM - 1.8, SEAL_CM + 1.8),
+                                framed=False)       # the issuer's name on one line
     add_seal_lines(seal, ISSUER, date)
     return text

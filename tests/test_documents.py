@@ -382,7 +382,10 @@ def test_acceptance_summary(demo: Rendered) -> None:
         assert row[3:5] == [f"{p.scores.acceptance:.2f}", p.scores.grade]
     text = [p.text for p in document.paragraphs if p.text.strip()]
     assert "（合格线：60分）" in text
-    assert "共验收 3 个项目：优秀 1 个、良好 1 个、合格 0 个、不合格 1 个" in text
+    sign_off = document.tables[1]
+    assert sign_off.cell(0, 0).text == "共验收 3 个项目：优秀 1 个、良好 1 个、合格 0 个、不合格 1 个"
+    assert [p.text for p in sign_off.cell(0, 1).paragraphs] == [
+        "（盖章）", "湖北省科协科技社团党委", "2022年12月16日"]     # the last acceptance sheet
 
 
 def labelled_by(table: Table, society_name: str) -> list[str]:

@@ -234,13 +234,13 @@ def test_approval_fills_section_five_with_the_grant(read: Callable[..., DocxDocu
     assert seal[-1] == "2022年6月1日"
 
 
-def test_seal_box_is_a_square_of_at_least_4_6_cm_that_never_splits(form: DocxDocument) -> None:
+def test_seal_box_is_a_square_of_at_least_4_4_cm_that_never_splits(form: DocxDocument) -> None:
     for heading in ("四、申报学会意见", "五、省科协审批意见"):
         (table,) = tables(section(form, heading))
         row = table.rows[0]
-        assert row.height is not None and row.height.cm >= 4.6
+        assert row.height is not None and row.height.cm >= 4.39
         assert row._tr.trPr.find(qn("w:cantSplit")) is not None
-        assert table.cell(0, 1).width.cm >= 4.6
+        assert table.cell(0, 1).width.cm >= 4.39
 
 
 def test_headings_keep_with_next(form: DocxDocument) -> None:
