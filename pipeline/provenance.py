@@ -204,24 +204,15 @@ def with_custom_part(name: str, content: bytes) -> bytes:
 
 def stamp(data: bytes, origin: Provenance, title: str, author: str) -> bytes:
     """An OOXML package (.docx, .xlsx) with true core and app properties and the provenance."""
-    from pipeline.render import ZIP_EPOCH, ZIP_FILE_MODE
+    from pipeline.render import normalize_docx
 
     replaced = {"docProps/core.xml": core_xml(title, author, origin.when, origin.footer()),
-                "docProps/app.xml": app_xml(),
-                CUSTOM_PART: custom_xml(origin.properties())}
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
-        names = [info.filename for info in source.infolist()]
-        for name in [*names, *(n for n in replaced if n not in names)]:
-            content = replaced[name].encode("utf-8") if name in replaced else source.read(name)
-            if name in ("[Content_Types].xml", "_rels/.rels"):
-                content = with_custom_part(name, content)
-            info = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3
-            info.external_attr = ZIP_FILE_MODE
-            target.writestr(info, content, compresslevel=6)
-    return out.getvalue()
+                "docProps/app.xml": app_xml(), CUSTOM_PART: custom_xml(origin.properties())}
+    parts = {name: text.encode("utf-8") for name, text in replaced.items()}
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        for name in ("[Content_Types].xml", "_rels/.rels"):
+            parts[name] = with_custom_part(name, source.read(name))
+    return normalize_docx(data, parts)
 
 
 def read_package(data: bytes) -> dict[str, str]:

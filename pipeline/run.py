@@ -237,7 +237,8 @@ def build(job: Job) -> bytes:
     from pipeline import provenance, render, summaries
 
     if job.template is None:
-        data = summaries.register_xlsx(job.context["rows"], job.context["year"])
+        data = summaries.register_xlsx(job.context["rows"], job.context["year"],
+                                       job.context.get("provenance", ""))
     else:
         data = render.render_bytes(job.template, job.context)
     if job.origin is None:

@@ -114,9 +114,9 @@ FORMATS = {"申报资助金额": "#,##0", "资助金额": "#,##0", "立项评分
            "目标实现率": "0.00%", "群众满意率": "0.00%"}
 
 
-def set_print_layout(ws: Any, year: int) -> None:
+def set_print_layout(ws: Any, year: int, provenance: str) -> None:
     """A4 landscape, all columns on one page's width, the header row on every page, page
-    numbers in the footer, and a number format per column."""
+    numbers and the 数据版本 line in the footer, and a number format per column."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
@@ -126,13 +126,15 @@ def set_print_layout(ws: Any, year: int) -> None:
     ws.page_margins.left = ws.page_margins.right = 0.5
     ws.oddHeader.center.text = f"{year}年度“党建强会计划”项目登记表"
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    if provenance:
+        ws.oddFooter.left.text, ws.oddFooter.left.size = provenance, 6
     for index, name in enumerate(REGISTER_COLUMNS, 1):
         if name in FORMATS:
             for (cell,) in ws.iter_rows(min_row=2, min_col=index, max_col=index):
                 cell.number_format = FORMATS[name]
 
 
-def register_xlsx(rows: Sequence[Sequence[Any]], year: int) -> bytes:
+def register_xlsx(rows: Sequence[Sequence[Any]], year: int, provenance: str = "") -> bytes:
     """登记表.xlsx: Chinese headers, frozen header row, filters, sensible widths, print-ready."""
     from datetime import datetime
 
@@ -155,7 +157,7 @@ def register_xlsx(rows: Sequence[Sequence[Any]], year: int) -> bytes:
         ws.column_dimensions[ws.cell(1, i).column_letter].width = width
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions
-    set_print_layout(ws, year)
+    set_print_layout(ws, year, provenance)
     wb.properties.creator = "qianghui"
     wb.properties.created = wb.properties.modified = datetime(2000, 1, 1)
     out = io.BytesIO()

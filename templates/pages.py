@@ -190,4 +190,12 @@ def to_bytes(document: DocxDocument) -> bytes:
         add_par(document, "", line=2)
     buffer = io.BytesIO()
     document.save(buffer)
-    return normalize_docx(buffer.getvalue())
+    return with_app_properties(normalize_docx(buffer.getvalue()))
+
+
+def with_app_properties(data: bytes) -> bytes:
+    """The template's docProps/app.xml naming this program (python-docx's stock one names
+    Microsoft Word for the Mac); a rendered document gets its own (pipeline.provenance)."""
+    from pipeline.provenance import app_xml
+
+    return normalize_docx(data, {"docProps/app.xml": app_xml().encode("utf-8")})

@@ -124,6 +124,8 @@ def test_the_register_prints_on_a4_landscape_with_formats(sheet: Worksheet) -> N
     assert sheet.sheet_properties.pageSetUpPr.fitToPage
     assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
     assert sheet.print_title_rows == "$1:$1"
+    assert sheet.oddFooter.center.text == "第 &P 页，共 &N 页"
+    assert (sheet.oddFooter.left.text or "").startswith("数据版本：")
     header = [cell.value for cell in sheet[1]]
     row = list(sheet.iter_rows(min_row=2, max_row=2))[0]
     formats = {name: cell.number_format for name, cell in zip(header, row, strict=True)}
