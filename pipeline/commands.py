@@ -222,12 +222,16 @@ def spot_check(lay: Layout, year: int | None, seed: str | None, verify: bool, ou
 
 def export(lay: Layout, year: int | None, out: TextIO) -> int:
     """Write build/<年度>/登记表.xlsx: one row per project for the office."""
-    from pipeline import render, summaries
+    from pipeline import render
+    from pipeline.plan import plan
+    from pipeline.projects import Index
+    from pipeline.run import build, with_origins
 
     year = default_year(lay, year)
-    _, projects, _ = evaluate(lay, None)
-    rows = summaries.register_rows([p for p in projects if p.year == year])
-    target = lay.build / str(year) / "登记表.xlsx"
-    render.write_atomic(target, render.normalize_docx(summaries.register_xlsx(rows, year)))
-    print(f"已导出 {lay.rel(target)}（{len(rows)} 个项目）", file=out)
+    validation, projects, config = evaluate(lay, None)
+    of_year = [p for p in projects if p.year == year]
+    jobs = plan(lay, of_year, config, Index.of(validation), {year})
+    (job,) = with_origins(lay, [job for job in jobs if job.template is None])   # with its origin
+    render.write_atomic(job.output, build(job))
+    print(f"已导出 {lay.rel(job.output)}（{len(of_year)} 个项目）", file=out)
     return 0
