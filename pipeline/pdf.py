@@ -1,8 +1,9 @@
 """PDFs beside the Word documents: the only module that runs LibreOffice.
 
 LibreOffice starts slowly (a second or more) and converts quickly, so documents are converted
-many per process (``soffice --convert-to pdf a.docx b.docx …``), one process per core, each
-with a profile of its own (processes sharing one silently fail). A PDF is cached under
+many per process (``soffice --convert-to pdf a.docx b.docx …``, batches of ``BATCH``), one
+process per core at a time, each core with a profile of its own (processes sharing one
+silently fail); what a crashed process left undone is tried once more. A PDF is cached under
 ``build/.cache/pdf/`` by the sha256 of the .docx bytes (and the converter's version), so an
 unchanged document is never converted twice; every file is written atomically. Fonts come from
 ``fonts.conf`` beside this module: the official names mapped to free fonts where missing.
@@ -15,6 +16,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -28,6 +30,7 @@ from pipeline.render import write_atomic
 
 FONTS = Path(__file__).with_name("fonts.conf")
 SECONDS_PER_DOCUMENT = 30      # a generous limit: a 20-page form converts in about a second
+BATCH = 40                     # documents per process: a long-lived soffice slows and may crash
 START_SECONDS = 60
 INSTALL_HINT = ("未找到 LibreOffice（soffice）：请运行 .ci/install-libreoffice 安装，"
                 "或安装 LibreOffice 后把 soffice 加入 PATH（也可设置 QIANGHUI_SOFFICE）")
@@ -97,11 +100,9 @@ def convert(documents: Sequence[Path], cache_dir: Path, finish: Finish | None = 
     if stale:
         cache_dir.mkdir(parents=True, exist_ok=True)
         count = min(workers(), len(stale))
-        chunks = [stale[i::count] for i in range(count)]
+        lane = Lane(office, cache_dir, finish, result)
         with ThreadPoolExecutor(max_workers=count) as pool:
-            for outcome in pool.map(lambda chunk: run_office(office, chunk), chunks):
-                for (docx, key), pdf in outcome.items():
-                    keep(docx, key, pdf, cache_dir, finish, result)
+            list(pool.map(lane.convert, [stale[i::count] for i in range(count)]))
     return result
 
 
@@ -111,19 +112,49 @@ def place(docx: Path, pdf: bytes, result: Converted) -> None:
     (result.written if write_atomic(target, pdf) else result.unchanged).append(target)
 
 
-def keep(docx: Path, key: str, pdf: bytes | str, cache_dir: Path, finish: Finish | None,
-         result: Converted) -> None:
-    """Cache and place one fresh PDF, or record why there is none."""
-    if isinstance(pdf, str):
-        result.failed[docx] = pdf
-        return
-    data = finish(docx, pdf) if finish else pdf
-    write_atomic(cache_dir / f"{key}.pdf", data)
-    place(docx, data, result)
+@dataclass
+class Lane:
+    """One core's share of the documents: LibreOffice processes one after another, each
+    converting a batch, all with one profile (created once: a profile costs seconds)."""
+
+    office: str
+    cache_dir: Path
+    finish: Finish | None
+    result: Converted
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def convert(self, items: Sequence[tuple[Path, str]]) -> None:
+        """Convert in batches; what a failed process left undone is tried once more."""
+        with tempfile.TemporaryDirectory(prefix="qianghui-office-") as profile:
+            pending = list(items)
+            for last in (False, True):
+                missed = []
+                for start in range(0, len(pending), BATCH):
+                    found = run_office(self.office, pending[start:start + BATCH], Path(profile))
+                    for (docx, key), pdf in found.items():
+                        if isinstance(pdf, str) and not last:
+                            missed.append((docx, key))
+                        else:
+                            self.keep(docx, key, pdf)
+                if not missed:
+                    return
+                pending = missed
+
+    def keep(self, docx: Path, key: str, pdf: bytes | str) -> None:
+        """Cache and place one fresh PDF (finished outside the lock), or record why not."""
+        if isinstance(pdf, str):
+            with self.lock:
+                self.result.failed[docx] = pdf
+            return
+        data = self.finish(docx, pdf) if self.finish else pdf
+        write_atomic(self.cache_dir / f"{key}.pdf", data)
+        with self.lock:
+            place(docx, data, self.result)
 
 
-def run_office(office: str, chunk: Sequence[tuple[Path, str]]) -> dict[tuple[Path, str], bytes | str]:
-    """Convert a chunk of documents in one LibreOffice process with a profile of its own.
+def run_office(office: str, chunk: Sequence[tuple[Path, str]],
+               profile: Path) -> dict[tuple[Path, str], bytes | str]:
+    """Convert a batch of documents in one LibreOffice process, using ``profile``.
 
     Inputs are copied under their cache keys, so documents of the same name (every project's
     申报表.docx) cannot overwrite each other's PDF. A document without a PDF gets the reason."""
@@ -133,10 +164,10 @@ def run_office(office: str, chunk: Sequence[tuple[Path, str]]) -> dict[tuple[Pat
         for docx, key in chunk:
             shutil.copyfile(docx, work / f"{key}.docx")
             inputs.append(str(work / f"{key}.docx"))
-        command = [office, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless",
+        command = [office, f"-env:UserInstallation={profile.as_uri()}", "--headless",
                    "--norestore", "--nologo", "--nodefault", "--nolockcheck",
                    "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(work / "out"), *inputs]
-        environment = {**os.environ, "FONTCONFIG_FILE": str(FONTS), "HOME": str(work)}
+        environment = {**os.environ, "FONTCONFIG_FILE": str(FONTS), "HOME": str(profile)}
         reason = ""
         try:
             done = subprocess.run(command, capture_output=True, text=True, env=environment,
