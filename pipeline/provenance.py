@@ -215,15 +215,29 @@ def stamp(data: bytes, origin: Provenance, title: str, author: str) -> bytes:
     return normalize_docx(data, parts)
 
 
-def read_package(data: bytes) -> dict[str, str]:
-    """The qianghui custom properties of an OOXML package (empty when it has none)."""
+PART_LIMIT = 16 * 1024 * 1024       # a properties part larger than this is not ours
+
+
+def read_part(data: bytes, name: str) -> Any:
+    """One XML part of a package, parsed without entities or network (None when absent, too
+    large or broken: the file may be anything a user names)."""
     from lxml import etree
 
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
-            xml = package.read(CUSTOM_PART)
-        root = etree.fromstring(xml)
-    except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError, OSError):
+            if package.getinfo(name).file_size > PART_LIMIT:
+                return None
+            return etree.fromstring(package.read(name), parser)
+    except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError, OSError, ValueError,
+            NotImplementedError, EOFError):
+        return None
+
+
+def read_package(data: bytes) -> dict[str, str]:
+    """The qianghui custom properties of an OOXML package (empty when it has none)."""
+    root = read_part(data, CUSTOM_PART)
+    if root is None:
         return {}
     found = {}
     for prop in root.findall(f"{{{CUSTOM_NS}}}property"):
@@ -264,12 +278,8 @@ def stamp_pdf(pdf: bytes, docx: bytes) -> bytes:
 
 def core_fields(docx: bytes) -> tuple[str, str]:
     """The title and author of an OOXML package's core properties."""
-    from lxml import etree
-
-    try:
-        with zipfile.ZipFile(io.BytesIO(docx)) as package:
-            root = etree.fromstring(package.read("docProps/core.xml"))
-    except (KeyError, zipfile.BadZipFile, etree.XMLSyntaxError):
+    root = read_part(docx, "docProps/core.xml")
+    if root is None:
         return "", ""
     dc = "{http://purl.org/dc/elements/1.1/}"
     return (root.findtext(f"{dc}title") or "", root.findtext(f"{dc}creator") or "")
@@ -278,11 +288,10 @@ def core_fields(docx: bytes) -> tuple[str, str]:
 def read_pdf(data: bytes) -> dict[str, str]:
     """The qianghui properties of a PDF's document information (empty when it has none)."""
     from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
 
     try:
         meta: Mapping[str, Any] = PdfReader(io.BytesIO(data)).metadata or {}
-    except (PyPdfError, ValueError, OSError):
+    except Exception:  # noqa: BLE001 - any damaged or foreign PDF: pypdf raises many kinds
         return {}
     return {key[len("/Qianghui"):].lower(): str(value) for key, value in meta.items()
             if key.startswith("/Qianghui")}

@@ -16,13 +16,21 @@ from pipeline import provenance
 from pipeline.errors import QianghuiError, UsageError
 from pipeline.layout import Layout
 
+DOCUMENT_LIMIT = 512 * 1024 * 1024
+OUTSIDE = "outside"         # a recorded path that would lead out of the repository
+
 
 def current_hashes(lay: Layout, paths: list[str]) -> dict[str, str | None]:
-    """sha256 of each path in the working tree (None: gone)."""
+    """sha256 of each path in the working tree (None: gone). A path a forged document names
+    outside the repository (absolute, .., a symlink out) is never read."""
+    root = lay.root.resolve()
     found: dict[str, str | None] = {}
     for rel in paths:
-        path = lay.root / rel
-        found[rel] = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+        path = (root / rel).resolve()
+        if Path(rel).is_absolute() or ".." in Path(rel).parts or not path.is_relative_to(root):
+            found[rel] = OUTSIDE
+        else:
+            found[rel] = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
     return found
 
 
@@ -43,7 +51,9 @@ def differences(recorded: Mapping[str, str], now: Mapping[str, str | None]) -> l
     """One line per input that is not what the document was made from."""
     lines = []
     for rel in sorted(recorded):
-        if now.get(rel) is None:
+        if now.get(rel) == OUTSIDE:
+            lines.append(f"  不在仓库内（未读取）：{rel}")
+        elif now.get(rel) is None:
             lines.append(f"  已删除：{rel}")
         elif now[rel] != recorded[rel]:
             lines.append(f"  已修改：{rel}")
@@ -54,6 +64,8 @@ def verify(lay: Layout, target: Path, at: str | None, out: TextIO) -> int:
     """Compare a document's recorded inputs with the tree (or ``at``); 0 when they all match."""
     if not target.is_file():
         raise UsageError(f"找不到文档：{target}")
+    if target.stat().st_size > DOCUMENT_LIMIT:
+        raise QianghuiError(f"{target.name} 过大，不是本系统生成的文档")
     try:
         origin = provenance.read_document(target)
     except OSError as exc:

@@ -173,3 +173,54 @@ def test_properties_survive_a_round_trip() -> None:
     assert again.inputs == origin.inputs and again.dirty == ("x",) and again.engine == "1.0"
     assert "custom-properties+xml" in zipfile.ZipFile(io.BytesIO(stamped)).read(
         "[Content_Types].xml").decode()
+
+
+def forged(root: Path, inputs: dict[str, str]) -> Path:
+    """A document whose properties name ``inputs`` (as an attacker could write them)."""
+    origin = provenance.Provenance("b" * 40, None, inputs, (), provenance.engine())
+    data = (root / DOC).read_bytes()
+    target = root / "伪造.docx"
+    target.write_bytes(provenance.stamp(data, origin, "伪造", "某人"))
+    return target
+
+
+def test_verify_never_reads_outside_the_repository(
+        repo: tuple[Path, str], capsys: pytest.CaptureFixture[str]) -> None:
+    root, _ = repo
+    secret = root.parent / "secret.txt"
+    secret.write_text("外面的文件", encoding="utf-8")
+    (root / "link.txt").symlink_to(secret)
+    target = forged(root, {"../secret.txt": "0" * 64, str(secret): "0" * 64, "link.txt": "0" * 64,
+                           FORM: hashlib.sha256((root / FORM).read_bytes()).hexdigest()})
+    code, out = verify(root, str(target), capsys=capsys)
+    assert code == 1
+    assert out.count("不在仓库内（未读取）") == 3 and FORM not in out
+
+
+@pytest.mark.parametrize("content", [
+    b"%PDF-1.4 garbage that is no pdf",
+    b"PK\x03\x04 not really a zip",
+    b"",
+])
+def test_verify_of_a_damaged_file_is_a_message(
+        repo: tuple[Path, str], capsys: pytest.CaptureFixture[str], content: bytes) -> None:
+    root, _ = repo
+    (root / "坏.pdf").write_bytes(content)
+    code, out = verify(root, "坏.pdf", capsys=capsys)
+    assert code == 1 and "数据版本信息" in out and "Traceback" not in out
+
+
+def test_verify_does_not_expand_xml_entities(
+        repo: tuple[Path, str], capsys: pytest.CaptureFixture[str]) -> None:
+    root, _ = repo
+    bomb = ('<?xml version="1.0"?><!DOCTYPE p [<!ENTITY a "aaaaaaaaaa">'
+            + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">'
+                      for i in range(8))
+            + ']><Properties xmlns="' + provenance.CUSTOM_NS + '"><property name="qianghui.inputs">'
+              "&i;</property></Properties>")
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w") as package:
+        package.writestr(provenance.CUSTOM_PART, bomb)
+    (root / "炸弹.docx").write_bytes(data.getvalue())
+    code, out = verify(root, "炸弹.docx", capsys=capsys)
+    assert code == 1 and "数据版本信息" in out
