@@ -11,7 +11,7 @@ from pipeline import report, status
 from pipeline.errors import QianghuiError, UsageError
 from pipeline.layout import Layout
 from pipeline.projects import COLUMNS, Project
-from pipeline.run import check_named, evaluate, run
+from pipeline.run import RunResult, check_named, evaluate, run
 from pipeline.validate import load_config
 
 
@@ -108,13 +108,27 @@ def in_range(project: Project, low: float | None, high: float | None) -> bool:
     return (low is None or amount >= Decimal(str(low))) and (high is None or amount <= Decimal(str(high)))
 
 
-def render(lay: Layout, out: TextIO, today: date | None = None) -> int:
-    """Render every document the files have earned into build/."""
+def render(lay: Layout, out: TextIO, today: date | None = None, pdf: bool = False) -> int:
+    """Render every document the files have earned into build/ (with ``pdf``, and a PDF
+    beside each Word document)."""
     result = run(lay, today=today)
     for problem in result.problems:
         print(problem.format(), file=out)
-    print(f"生成 {len(result.written)} 个文档，{len(result.unchanged)} 个未变（无需重建）", file=out)
-    return result.exit_code
+    print(f"生成 {len(result.written)} 个文档，{len(result.unchanged)} 个未变（无需重建）"
+          f"{removed(result)}", file=out)
+    if not pdf:
+        return result.exit_code
+    from pipeline import pdf as pdfs
+    from pipeline import provenance
+
+    documents = [lay.root / rel for rel in sorted(result.written + result.unchanged)
+                 if rel.endswith(".docx")]
+    converted = pdfs.convert(documents, lay.build / ".cache" / "pdf",
+                             lambda docx, data: provenance.stamp_pdf(data, docx.read_bytes()))
+    for docx, reason in sorted(converted.failed.items()):
+        print(f"{lay.rel(docx.with_suffix('.pdf'))}: {reason}", file=out)
+    print(f"PDF：生成 {len(converted.written)} 个，{len(converted.unchanged)} 个未变", file=out)
+    return 1 if converted.failed else result.exit_code
 
 
 def main_job(lay: Layout, out: TextIO, today: date | None = None) -> int:
@@ -125,8 +139,16 @@ def main_job(lay: Layout, out: TextIO, today: date | None = None) -> int:
     rows = [p.row() for p in result.projects]
     print(report.table(rows, [*COLUMNS, "文档"]), file=out)
     print(f"{result.validation.summary()}；生成 {len(result.written)} 个文档，"
-          f"{len(result.unchanged)} 个未变", file=out)
+          f"{len(result.unchanged)} 个未变{removed(result)}", file=out)
     return result.exit_code
+
+
+def removed(result: RunResult) -> str:
+    """The documents a run deleted (their forms now have problems), as a closing clause."""
+    if not result.removed:
+        return ""
+    return f"；删除 {len(result.removed)} 个已失效的文档（其材料有错误或已不存在）：" + "、".join(
+        result.removed)
 
 
 def default_year(lay: Layout, year: int | None) -> int:
@@ -212,12 +234,16 @@ def spot_check(lay: Layout, year: int | None, seed: str | None, verify: bool, ou
 
 def export(lay: Layout, year: int | None, out: TextIO) -> int:
     """Write build/<年度>/登记表.xlsx: one row per project for the office."""
-    from pipeline import render, summaries
+    from pipeline import render
+    from pipeline.plan import plan
+    from pipeline.projects import Index
+    from pipeline.run import build, with_origins
 
     year = default_year(lay, year)
-    _, projects, _ = evaluate(lay, None)
-    rows = summaries.register_rows([p for p in projects if p.year == year])
-    target = lay.build / str(year) / "登记表.xlsx"
-    render.write_atomic(target, render.normalize_docx(summaries.register_xlsx(rows, year)))
-    print(f"已导出 {lay.rel(target)}（{len(rows)} 个项目）", file=out)
+    validation, projects, config = evaluate(lay, None)
+    of_year = [p for p in projects if p.year == year]
+    jobs = plan(lay, of_year, config, Index.of(validation), {year})
+    (job,) = with_origins(lay, [job for job in jobs if job.template is None])   # with its origin
+    render.write_atomic(job.output, build(job))
+    print(f"已导出 {lay.rel(job.output)}（{len(of_year)} 个项目）", file=out)
     return 0
