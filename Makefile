@@ -7,7 +7,7 @@ STAMP   := $(VENV)/.installed
 READY   := $(VENV)/.compiled
 QH      := $(BIN)/qianghui
 
-.PHONY: all validate render list schema test lint bench watch clean
+.PHONY: all validate render pdf list schema test lint bench watch clean
 
 all: $(READY)  ## the main job: validate, derive status, render the demo round, print a summary
 	$(QH) run
@@ -17,6 +17,10 @@ validate: $(READY)
 
 render: $(READY)
 	$(QH) render
+
+pdf: $(READY)  ## a PDF beside every document (installs LibreOffice and CJK fonts when missing)
+	command -v soffice >/dev/null || .ci/install-libreoffice
+	$(QH) render --pdf
 
 list: $(READY)
 	$(QH) list

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.generate import TAG, Generated, generate, git_env
+from bench.pdfs import pdf_row
 from bench.report import AT_MOST, FASTER, Row
 from bench.timing import Run, interleaved, median, median_run, peak, probe, runs, timed, tool
 
@@ -167,8 +168,10 @@ class Bench:
                    expect_ok(ours, "qianghui validate") or expect_ok(theirs, "check-jsonschema"))
 
     def rows(self) -> list[Row]:
-        return [*self.validate_all(), self.watcher(), *self.render(), self.history(), self.hook(),
-                self.single()]
+        found = [*self.validate_all(), self.watcher(), *self.render(), self.history(), self.hook(),
+                 self.single()]
+        pdfs = pdf_row(self.t.render.root, self.qh, self.repeat)    # after render: .docx exist
+        return found + ([pdfs] if pdfs else [])
 
 
 def git_log(root: Path) -> tuple[float, int, int]:

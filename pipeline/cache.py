@@ -11,7 +11,8 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-_ENGINE_FILES = ("documents.py", "summaries.py", "plan.py", "render.py", "cache.py")
+_ENGINE_FILES = ("documents.py", "summaries.py", "plan.py", "render.py", "cache.py",
+                 "provenance.py", "pdf.py", "fonts.conf")
 
 
 @cache
@@ -82,6 +83,11 @@ class Manifest:
         entries = self._entries(output)
         if entries.get(output.name) != key:
             entries[output.name] = key
+            self.dirty.add(output.parent)
+
+    def forget(self, output: Path) -> None:
+        entries = self._entries(output)
+        if entries.pop(output.name, None) is not None:
             self.dirty.add(output.parent)
 
     def save(self) -> None:

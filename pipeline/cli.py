@@ -62,7 +62,7 @@ def _list(a: argparse.Namespace, lay: Layout) -> int:
 def _render(a: argparse.Namespace, lay: Layout) -> int:
     from pipeline.commands import render
 
-    return render.command(lay, sys.stdout)
+    return render.command(lay, sys.stdout, pdf=a.pdf)
 
 
 def _run(a: argparse.Namespace, lay: Layout) -> int:
@@ -132,6 +132,13 @@ def _export(a: argparse.Namespace, lay: Layout) -> int:
     return export.command(lay, a.year, sys.stdout)
 
 
+def _verify(a: argparse.Namespace, lay: Layout) -> int:
+    from pipeline.commands import verify
+
+    return verify.command(lay, _under(lay, lay.root if a.root else Path.cwd(), a.file), a.at,
+                          sys.stdout)
+
+
 def _project_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("society", metavar="学会", help="学会 id，如 hbjx")
     p.add_argument("--年度", dest="year", type=int, help="默认：最新年度")
@@ -182,6 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=_list)
 
     p = sub.add_parser("render", help="生成 Word 文档到 build/")
+    p.add_argument("--pdf", action="store_true", help="同时在每个 Word 文档旁生成 PDF（需要 LibreOffice）")
     p.set_defaults(handler=_render)
 
     p = sub.add_parser("run", help="完整流程：检查、状态、生成文档，并打印汇总表")
@@ -233,6 +241,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", help="导出 build/<年度>/登记表.xlsx")
     p.add_argument("--年度", dest="year", type=int, help="默认：最新年度")
     p.set_defaults(handler=_export)
+
+    p = sub.add_parser("verify", help="核对文档（.docx/.pdf/.xlsx）是否与其材料一致")
+    p.add_argument("file", metavar="文档", help="如 build/2022/hbjx/申报表.pdf")
+    p.add_argument("--at", metavar="<版本>", help="与某个提交（或分支、标签）的材料比对；默认：当前工作区")
+    p.set_defaults(handler=_verify)
 
     p = sub.add_parser("watch", help="监视文件变化，保存即检查并生成文档")
     p.add_argument("--polling", action="store_true", help="轮询模式（网络共享目录）")

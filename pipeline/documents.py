@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +16,7 @@ from pipeline.core import scoring
 from pipeline.core.rules import yuan
 from pipeline.forms.files import locate
 from schemas.application import Application
-from schemas.completion import Completion
+from schemas.completion import Completion, Photo
 from schemas.program import Program, RubricItem
 from schemas.sheets import ScoreSheet
 
@@ -47,8 +47,8 @@ def paragraphs(text: str) -> list[str]:
 
 
 def application_context(app: Application, society_name: str,
-                        decision: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Everything the 申报表 template shows; section 五 stays blank until there is a decision."""
+                        approval: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Everything the 申报表 template shows; section 五 stays blank until the approval."""
     return {
         "year": str(app.year), "society_name": society_name,
         "org_name": app.org_name, "founded": chinese_date(app.founded),
@@ -70,48 +70,72 @@ def application_context(app: Application, society_name: str,
         "budget_total_capital": capital(sum((b.amount for b in app.budget), Decimal(0))),
         "society_opinion": paragraphs(app.opinion.opinion),
         "society_leader": app.opinion.leader, "society_date": chinese_date(app.opinion.date),
-        **approval_context(decision),
+        **approval_context(approval),
     }
 
 
-def approval_context(decision: dict[str, Any] | None) -> dict[str, Any]:
-    """Section 五 (省科协审批意见): filled from the admin's decision, else blank for handwriting."""
-    if not decision:
-        return {"approval_opinion": [], "approval_leader": "", "approval_date": BLANK_DATE}
-    return {"approval_opinion": paragraphs(str(decision.get("opinion") or "")),
-            "approval_leader": str(decision.get("leader") or ""),
-            "approval_date": chinese_date(decision.get("date"))}
+def approval_context(approval: dict[str, Any] | None) -> dict[str, Any]:
+    """Section 五 (省科协审批意见): the 党组 approval of the list that funds the project (opinion,
+    approver, date) and the grant; blank, to write by hand, until then."""
+    if not approval:
+        return {"approval_opinion": [], "approval_leader": "", "approval_date": BLANK_DATE,
+                "approval_amount": "", "approval_capital": ""}
+    grant = approval.get("amount")
+    return {"approval_opinion": paragraphs(str(approval.get("opinion") or "")),
+            "approval_leader": str(approval.get("leader") or ""),
+            "approval_date": chinese_date(approval.get("date")),
+            "approval_amount": yuan(grant) if grant else "",
+            "approval_capital": capital(grant) if grant else ""}
 
 
 def percent(value: Decimal | None) -> str:
     return "—" if value is None else f"{value:.2f}%"
 
 
+def points(value: Decimal) -> str:
+    """A score as every 考核表 prints one: two decimals (13.50, 14.00)."""
+    return f"{value.quantize(scoring.CENT, ROUND_HALF_UP):.2f}"
+
+
 def sheet_rows(rubric: Sequence[RubricItem], sheets: Sequence[ScoreSheet]) -> list[dict[str, str]]:
-    """The seven 考核表 rows: one sheet's scores, or each indicator's mean over several sheets."""
+    """The seven 考核表 rows: one sheet's scores, or each indicator's mean over several sheets
+    (rounded as ``scoring.indicator_scores`` does, so the rows add up to the total)."""
+    scores = scoring.indicator_scores(sheets, rubric)
     rows = []
     for i, item in enumerate(rubric, 1):
-        scores = [s.scores[item.name] for s in sheets if item.name in s.scores]
-        mean = (sum((x.score for x in scores), Decimal(0)) / len(scores)) if scores else None
-        remark = scores[0].note or "" if len(sheets) == 1 and scores else ""
+        typed = sheets[0].scores.get(item.name) if len(sheets) == 1 else None
         rows.append({"no": str(i), "name": item.name, "max": f"{item.max:g}", "note": item.note,
-                     "score": "" if mean is None else f"{mean:.2f}".removesuffix(".00"),
-                     "remark": remark})
+                     "score": points(scores[item.name]) if item.name in scores else "",
+                     "remark": (typed.note or "") if typed else ""})
     return rows
 
 
+SIGN_HERE = "＿" * 5     # a blank to sign on
+
+
+def signature_lines(signers: Sequence[tuple[str, date | None]]) -> list[str]:
+    """One blank to sign per person, two to a line, the latest date after the last."""
+    blanks = [f"{name}（签字）：{SIGN_HERE}" for name, _ in signers]
+    lines = ["　　".join(blanks[i:i + 2]) for i in range(0, len(blanks), 2)]
+    days = [day for _, day in signers if day]
+    if lines:
+        lines[-1] += "　　" + chinese_date(max(days) if days else None)
+    return lines
+
+
 def assessment_context(project: Project, program: Program, sheets: Sequence[ScoreSheet],
-                       expert: str, day: date | None, method: str) -> dict[str, Any]:
-    """考核表 of one expert (one sheet) or of the whole group (the sheets kept for the mean)."""
+                       signers: Sequence[tuple[str, date | None]], method: str) -> dict[str, Any]:
+    """考核表 of one expert (one sheet) or of the whole group (the sheets kept for the mean);
+    ``signers`` are the people who sign it, with the date beside each signature."""
     s = project.scores
-    total = scoring.mean([sh.total() for sh in sheets]) or Decimal(0)   # sheets already kept
+    total = scoring.sheet_total(sheets, program.acceptance_rubric)
     opinion = sheets[0].opinion if len(sheets) == 1 and sheets[0].opinion else ""
     return {"year": str(project.year), "society_name": project.society_name,
-            "project_name": str(project.raw.get("项目名称") or ""), "expert": expert,
-            "date": chinese_date(day) if day else BLANK_DATE,
+            "project_name": str(project.raw.get("项目名称") or ""),
+            "signatures": signature_lines(signers),
             "rows": sheet_rows(program.acceptance_rubric, sheets),
             "total_max": f"{sum((i.max for i in program.acceptance_rubric), Decimal(0)):g}",
-            "total": f"{total:.2f}", "grade": scoring.grade(total, program.bands),
+            "total": points(total), "grade": scoring.grade(total, program.bands),
             "opinion": paragraphs(opinion), "method": method,
             "goal_rate": percent(s.goal_rate), "satisfaction": percent(s.satisfaction),
             "approval_rate": percent(s.approval)}
@@ -123,10 +147,12 @@ def image(path: Path, sha256: str, width_mm: int) -> dict[str, Any]:
     return {"path": str(path), "sha256": sha256, "width_mm": width_mm}
 
 
-def photos(folder: Path, refs: Sequence[str], digests: Mapping[str, str]) -> list[dict[str, Any]]:
-    """The activity photos: each reference (as typed, the caption) with its picture."""
-    return [{"name": ref, "image": image(locate(folder, ref), digests.get(ref, ""), PHOTO_WIDTH_MM)}
-            for ref in refs]
+def photos(folder: Path, items: Sequence[Photo],
+           digests: Mapping[str, str]) -> list[dict[str, Any]]:
+    """The activity photos: each with the caption typed (else its file's name) and its picture."""
+    return [{"name": p.caption or Path(p.file.replace("\\", "/")).stem,
+             "image": image(locate(folder, p.file), digests.get(p.file, ""), PHOTO_WIDTH_MM)}
+            for p in items]
 
 
 def report_context(project: Project, report: Completion, folder: Path,

@@ -212,16 +212,20 @@ def describe(exc: jinja2.TemplateError) -> str:
     return message
 
 
-def normalize_docx(data: bytes) -> bytes:
-    """Re-zip a .docx with fixed dates and attributes, keeping member order and contents."""
+def normalize_docx(data: bytes, replaced: Mapping[str, bytes] | None = None) -> bytes:
+    """Re-zip a .docx with fixed dates and attributes, keeping member order and contents;
+    ``replaced`` gives parts new contents (a part not yet there is added at the end)."""
+    replaced = replaced or {}
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
-        for member in source.infolist():
-            info = zipfile.ZipInfo(member.filename, date_time=ZIP_EPOCH)
+        names = [member.filename for member in source.infolist()]
+        for name in [*names, *(n for n in replaced if n not in names)]:
+            info = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3
             info.external_attr = ZIP_FILE_MODE
-            target.writestr(info, source.read(member), compresslevel=6)
+            target.writestr(info, replaced[name] if name in replaced else source.read(name),
+                            compresslevel=6)
     return out.getvalue()
 
 

@@ -40,6 +40,7 @@ class RunResult:
     projects: list[Project]
     written: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
     render_problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -49,6 +50,13 @@ class RunResult:
     @property
     def exit_code(self) -> int:
         return 1 if self.problems else 0
+
+    def removed_clause(self) -> str:
+        """The documents this run deleted (their forms now have problems), as a closing clause."""
+        if not self.removed:
+            return ""
+        return f"；删除 {len(self.removed)} 个已失效的文档（其材料有错误或已不存在）：" + "、".join(
+            self.removed)
 
     def outputs(self) -> list[str]:
         """Everything a full run leaves in build/: its documents and build/status.json."""
@@ -72,6 +80,10 @@ def run(lay: Layout, *, societies: Iterable[tuple[int, str]] | None = None, rend
 
         jobs = plan(lay, projects, config, Index.of(validation), full_years)
         render_jobs(lay, jobs, result)
+        folders = {lay.output_dir(y, s) for y, s in societies} if societies is not None else {
+            path for path in lay.build.glob("*/*") if path.is_dir() and path.parent.name.isdigit()}
+        folders |= {lay.build / str(year) for year in full_years}
+        prune(lay, folders, {job.output for job in jobs}, result)
     write_status(lay, result, None if societies is None else set(societies))
     return result
 
@@ -128,13 +140,29 @@ def complete_years(lay: Layout, projects: list[Project]) -> set[int]:
             if count == len(list((lay.root / "submissions" / str(year)).glob("*/application.yaml")))}
 
 
+def with_origins(lay: Layout, jobs: list[Job]) -> list[Job]:
+    """Each job with its provenance: in its context (the footer's 数据版本 line) and beside it."""
+    from dataclasses import replace
+
+    from pipeline import provenance
+
+    history = provenance.history(lay.root)
+    found = []
+    for job in jobs:
+        origin = history.provenance(lay.root, job.inputs)
+        found.append(replace(job, origin=origin,
+                             context={**job.context, "provenance": origin.footer()}))
+    return found
+
+
 def render_jobs(lay: Layout, jobs: list[Job], result: RunResult) -> None:
     """Render what is stale (in parallel when there is enough of it); a failing document becomes
     a problem, never a crash."""
     manifest = Manifest(lay.build)
     stale: list[tuple[Job, str]] = []
-    for job in jobs:
-        key = input_key(job.template, job.context)
+    for job in with_origins(lay, jobs):
+        origin = job.origin.properties() if job.origin else {}
+        key = input_key(job.template, [job.context, origin, job.title, job.author])
         if manifest.fresh(job.output, key):
             result.unchanged.append(lay.rel(job.output))
         else:
@@ -148,6 +176,23 @@ def render_jobs(lay: Layout, jobs: list[Job], result: RunResult) -> None:
             where = lay.rel(job.template) if job.template else rel
             result.render_problems.append(Problem(where, 0, 0, "", "render-failed",
                                                   f"生成 {rel} 失败：{error}"))
+    manifest.save()
+
+
+OUTPUTS = (".docx", ".pdf", ".xlsx")
+
+
+def prune(lay: Layout, folders: set[Path], planned: set[Path], result: RunResult) -> None:
+    """Delete the documents (and their PDFs) in ``folders`` that no longer have a job: a form
+    that became invalid, or a project that is gone, must not leave an old document to print."""
+    keep = planned | {path.with_suffix(".pdf") for path in planned if path.suffix == ".docx"}
+    manifest = Manifest(lay.build)
+    for folder in sorted(folders):
+        for path in sorted(folder.glob("*")):
+            if path.suffix in OUTPUTS and path.is_file() and path not in keep:
+                path.unlink()
+                manifest.forget(path)
+                result.removed.append(lay.rel(path))
     manifest.save()
 
 
@@ -227,13 +272,17 @@ def _previous_status(path: Path) -> dict[str, str]:
 
 
 def build(job: Job) -> bytes:
-    """The bytes of one output: a rendered docx, or the .xlsx register."""
-    from pipeline import render, summaries
+    """The bytes of one output: a rendered docx, or the .xlsx register, with its properties."""
+    from pipeline import provenance, render, summaries
 
     if job.template is None:
-        return render.normalize_docx(summaries.register_xlsx(job.context["rows"],
-                                                             job.context["year"]))
-    return render.render_bytes(job.template, job.context)
+        data = summaries.register_xlsx(job.context["rows"], job.context["year"],
+                                       job.context.get("provenance", ""))
+    else:
+        data = render.render_bytes(job.template, job.context)
+    if job.origin is None:
+        return render.normalize_docx(data)
+    return provenance.stamp(data, job.origin, job.title, job.author)
 
 
 def problems_by_project(validation: ValidationResult) -> dict[tuple[int, str], list[Problem]]:

@@ -61,8 +61,10 @@ def acceptance_context(year: int, projects: Sequence[Project], program: Program)
     grades = Counter(p.scores.grade for p in funded if p.scores.grade)
     parts = [f"{band.grade} {grades[band.grade]} 个" for band in program.bands]
     scored = sum(grades.values())
+    dates = [s.date for p in funded for s in p.scores.acceptance_sheets]
     return {"year": str(year), "pass_line": f"{program.pass_line:g}", "rows": rows,
-            "summary_line": f"共验收 {scored} 个项目：" + "、".join(parts)}
+            "summary_line": f"共验收 {scored} 个项目：" + "、".join(parts),
+            "date": chinese_date(max(dates) if dates else None)}
 
 
 def spot_check_context(year: int, projects: Sequence[Project], check: SpotCheck,
@@ -82,7 +84,7 @@ def spot_check_context(year: int, projects: Sequence[Project], check: SpotCheck,
     return {"year": str(year), "funded_count": str(funded_count), "rate": f"{(check.rate * 100).normalize():f}%",
             "count": str(check.count), "seed": check.seed, "method": check.method,
             "date": chinese_date(check.date), "rows": rows,
-            "note": "任何人可用同一种子按上述方法重新抽取，结果应与本表一致（qianghui spot-check --verify）。"}
+            "note": "任何人可用上述种子按同一方法重新抽取，结果应与本表一致。"}
 
 
 REGISTER_COLUMNS = ["年度", "学会", "学会名称", "项目名称", "申请资助类别", "项目形式", "申报资助金额",
@@ -91,21 +93,49 @@ REGISTER_COLUMNS = ["年度", "学会", "学会名称", "项目名称", "申请�
 
 
 def register_rows(projects: Sequence[Project]) -> list[list[Any]]:
-    """One row per project, numbers as numbers (so the office can sort and sum in Excel)."""
+    """One row per project, numbers as numbers (so the office can sort and sum in Excel);
+    rates as fractions (99.13% is 0.9913), shown as percentages by the cell format."""
     def num(v: Decimal | None) -> float | None:
         return None if v is None else float(v)
+
+    def rate(v: Decimal | None) -> float | None:
+        return None if v is None else float(v / 100)
 
     return [[p.year, p.society, p.society_name, str(p.raw.get("项目名称") or ""),
              str(p.raw.get("申请资助类别") or ""), str(p.raw.get("项目形式") or ""),
              num(p.applied()), num(p.grant), p.status, num(p.scores.panel),
              p.scores.rank, num(p.scores.acceptance), p.scores.grade or None,
-             num(p.scores.goal_rate), num(p.scores.satisfaction),
+             rate(p.scores.goal_rate), rate(p.scores.satisfaction),
              "是" if p.scores.spot_checked else "否", len(p.application.problems)]
             for p in projects]
 
 
-def register_xlsx(rows: Sequence[Sequence[Any]], year: int) -> bytes:
-    """登记表.xlsx: Chinese headers, frozen header row, filters, sensible widths."""
+FORMATS = {"申报资助金额": "#,##0", "资助金额": "#,##0", "立项评分": "0.00", "验收得分": "0.00",
+           "目标实现率": "0.00%", "群众满意率": "0.00%"}
+
+
+def set_print_layout(ws: Any, year: int, provenance: str) -> None:
+    """A4 landscape, all columns on one page's width, the header row on every page, page
+    numbers and the 数据版本 line in the footer, and a number format per column."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.oddHeader.center.text = f"{year}年度“党建强会计划”项目登记表"
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    if provenance:
+        ws.oddFooter.left.text, ws.oddFooter.left.size = provenance, 6
+    for index, name in enumerate(REGISTER_COLUMNS, 1):
+        if name in FORMATS:
+            for (cell,) in ws.iter_rows(min_row=2, min_col=index, max_col=index):
+                cell.number_format = FORMATS[name]
+
+
+def register_xlsx(rows: Sequence[Sequence[Any]], year: int, provenance: str = "") -> bytes:
+    """登记表.xlsx: Chinese headers, frozen header row, filters, sensible widths, print-ready."""
     from datetime import datetime
 
     from openpyxl import Workbook
@@ -127,6 +157,7 @@ def register_xlsx(rows: Sequence[Sequence[Any]], year: int) -> bytes:
         ws.column_dimensions[ws.cell(1, i).column_letter].width = width
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions
+    set_print_layout(ws, year, provenance)
     wb.properties.creator = "qianghui"
     wb.properties.created = wb.properties.modified = datetime(2000, 1, 1)
     out = io.BytesIO()

@@ -64,6 +64,22 @@ class SpendLine(Form):
     note: MidText | None = field("说明", "可选：支出说明", default=None)
 
 
+class Photo(Form):
+    """An activity photo: the file, and the caption printed under it (else the file's name)."""
+
+    file: FileRef = field("文件", "jpg/jpeg/png，不超过 3 MB")
+    caption: ShortText | None = field("说明", "照片下方的说明文字，如 2022年7月1日 科普讲座现场",
+                                      default=None)
+
+
+def _photo(value: object) -> object:
+    """A bare path is a photo without a caption (the shape most reports use)."""
+    return {"文件": value} if isinstance(value, str) else value
+
+
+PhotoItem = Annotated[Photo, BeforeValidator(_photo, json_schema_input_type=FileRef | Photo)]
+
+
 class CompletionHeader(Form):
     """The part of a report the status machine reads (used for drafts and history)."""
 
@@ -80,7 +96,9 @@ class Completion(CompletionHeader):
     goals: list[GoalResult] = field("目标完成情况", "每条预期目标一项", min_length=1)
     news: list[NewsItem] = field("宣传报道", "至少 1 篇已发布的活动简讯", min_length=1)
     elements: PartyElements = field("党建元素", "活动中是否使用党旗、党徽和统一标识")
-    photos: list[FileRef] = field("活动照片", "jpg/jpeg/png，每张不超过 3 MB", min_length=1)
+    photos: list[PhotoItem] = field(
+        "活动照片", "jpg/jpeg/png，每张不超过 3 MB；写文件路径，或 {文件: …, 说明: …} 加上说明文字",
+        min_length=1)
     finance: list[SpendLine] = field("财务总结", "预算安排每行一项；资助经费须按预算执行完毕",
                                      min_length=1)
     attachment: FileRef | None = field("附件", "可选，多个文件请压缩成一个：zip/rar/doc/docx/jpeg/png，不超过 100 MB", default=None)

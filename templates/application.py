@@ -1,4 +1,4 @@
-"""申报表: the seed's application form, one outer table of fields and sections.
+"""申报表: the seed's application form — a table of fields, then its five sections.
 
 Context: ``year``; the fields ``org_name``, ``founded``, ``members``, ``secretary``,
 ``contact``, ``phone``, ``email``, ``form``, ``project_name``, ``box_position`` and
@@ -6,15 +6,20 @@ Context: ``year``; the fields ``org_name``, ``founded``, ``members``, ``secretar
 ``effects``, ``goals``, ``significance``, ``approach``, ``measures``; ``plan`` ({time,
 content}); ``budget`` ({no, item, amount, note}) with ``budget_total`` and
 ``budget_total_capital``; ``society_opinion`` / ``society_leader`` / ``society_date`` and
-``approval_opinion`` / ``approval_leader`` / ``approval_date``.
+``approval_opinion`` / ``approval_leader`` / ``approval_date`` / ``approval_amount`` /
+``approval_capital`` (section 五, the 省科协 approval of the list and the grant).
+
+Page breaks: headings and sub-headings are body paragraphs kept with what follows; the plan
+and budget are tables of their own whose header row repeats on every page; sections 四 and
+五 are one unbreakable row each, with a seal box of at least 4.4 × 4.4 cm (a seal is 4.2 cm).
 """
 
 from __future__ import annotations
 
+from docx.document import Document as DocxDocument
 from docx.shared import Cm
 from docx.table import Table, _Cell
 
-from templates import tables
 from templates.pages import add_subtitle, add_title, new_document, to_bytes
 from templates.style import (
     BODY,
@@ -23,20 +28,21 @@ from templates.style import (
     JUSTIFY,
     LABEL,
     LEFT,
-    RIGHT,
     SUBHEADING,
     TABLE_BODY,
     TABLE_LABEL,
-    add_blank_lines,
     add_loop,
     add_par,
-    add_signature,
     add_spacer,
+    add_unless,
 )
 from templates.tables import (
+    SEAL_CM,
     ListTable,
-    add_heading,
     add_list_table,
+    add_seal_lines,
+    add_seal_table,
+    add_section_heading,
     fill_cell,
     new_table,
     set_row,
@@ -45,17 +51,18 @@ from templates.tables import (
 NAME = "申报表.docx"
 FORM_TITLE = "“党建强会计划”之阵地建设与特色活动项目申报表"
 FIELD_COLUMNS_CM = (3.4, 5.6, 2.4, 4.2)  # 15.6 cm: A4 minus the 2.8 cm and 2.6 cm margins
+SEAL_COLUMNS_CM = (15.6 - SEAL_CM - 0.6, SEAL_CM + 0.6)  # the opinion, then the seal box
 
 PLAN_TABLE = ListTable(
     header=("时间", "实施内容"),
-    widths_cm=(3.2, 11.8),
+    widths_cm=(3.4, 12.2),
     loop="step in plan",
     cells=("{{ step.time }}", "{{ step.content }}"),
     aligns=(CENTER, JUSTIFY),
 )
 BUDGET_TABLE = ListTable(
     header=("序号", "项目", "金额（元）", "说明"),
-    widths_cm=(1.4, 4.4, 2.8, 6.4),
+    widths_cm=(1.4, 4.6, 2.8, 6.8),
     loop="line in budget",
     cells=("{{ line.no }}", "{{ line.item }}", "{{ line.amount }}", "{{ line.note }}"),
     aligns=(CENTER, LEFT, CENTER, LEFT),  # justified narrow cells stretch mixed text
@@ -89,14 +96,14 @@ def add_field_rows(table: Table) -> None:
         set_row(index, table, 1.1, keep_together=True)
 
 
-def add_subheading(cell: _Cell, text: str) -> None:
-    """A sub-heading (（一）…) in 楷体, indented like body text."""
-    add_par(cell, text, font=SUBHEADING, indent=True)
+def add_subheading(document: DocxDocument, text: str) -> None:
+    """A sub-heading (（一）…) in 楷体, indented like body text, kept with what follows."""
+    add_par(document, text, font=SUBHEADING, indent=True).paragraph_format.keep_with_next = True
 
 
-def add_budget_table(cell: _Cell) -> None:
+def add_budget_table(document: DocxDocument) -> None:
     """预算安排, one row per budget line, then 合计 with the total in figures and capitals."""
-    table = add_list_table(cell, BUDGET_TABLE)
+    table = add_list_table(document, BUDGET_TABLE)
     total = table.add_row().cells
     for target, width in zip(total, BUDGET_TABLE.widths_cm, strict=True):
         target.width = Cm(width)
@@ -106,86 +113,75 @@ def add_budget_table(cell: _Cell) -> None:
     set_row(len(table.rows) - 1, table, 0.9, keep_together=True)
 
 
-def add_leader_signature(cell: _Cell, label: str, leader: str, date: str) -> None:
-    """A right-aligned 负责人 line; an empty name leaves room to sign by hand."""
-    add_signature(cell, label, f"{{{{ {leader} or '{GAP}' }}}}", f"{{{{ {date} }}}}")
-
-
-def add_section_theme(cell: _Cell) -> None:
+def add_section_theme(document: DocxDocument) -> None:
     """Body of 一、申报主题及预期成效."""
-    add_subheading(cell, "（一）主题")
-    add_loop(cell, "para", "theme", "{{ para }}")
-    add_subheading(cell, "（二）预期成效")
-    add_loop(cell, "para", "effects", "{{ para }}")
-    add_subheading(cell, "（三）预期目标")
-    add_loop(cell, "goal", "goals", "{{ loop.index }}. {{ goal }}")
+    add_subheading(document, "（一）主题")
+    add_loop(document, "para", "theme", "{{ para }}")
+    add_subheading(document, "（二）预期成效")
+    add_loop(document, "para", "effects", "{{ para }}")
+    add_subheading(document, "（三）预期目标")
+    add_loop(document, "goal", "goals", "{{ loop.index }}. {{ goal }}")
 
 
-def add_section_design(cell: _Cell) -> None:
-    """Body of 二、项目设计方案."""
+def add_section_design(document: DocxDocument) -> None:
+    """Body of 二、项目设计方案; the plan is a table of its own, its header repeated."""
     for title, items in (("（一）意义", "significance"), ("（二）思路", "approach")):
-        add_subheading(cell, title)
-        add_loop(cell, "para", items, "{{ para }}")
-    add_subheading(cell, "（三）措施")
-    add_loop(cell, "para", "measures", "{{ para }}")
-    add_subheading(cell, "（四）实施计划")
-    add_list_table(cell, PLAN_TABLE)
-    add_par(cell, "（可另附纸）", font=SUBHEADING, align=RIGHT)
+        add_subheading(document, title)
+        add_loop(document, "para", items, "{{ para }}")
+    add_subheading(document, "（三）措施")
+    add_loop(document, "para", "measures", "{{ para }}")
+    add_subheading(document, "（四）实施计划（可另附纸）")
+    add_list_table(document, PLAN_TABLE)
 
 
-def add_section_budget(cell: _Cell) -> None:
+def add_section_budget(document: DocxDocument) -> None:
     """Body of 三、预算安排."""
-    add_spacer(cell)
-    add_budget_table(cell)
-    add_spacer(cell)
+    add_budget_table(document)
 
 
-def add_section_society(cell: _Cell) -> None:
-    """Body of 四、申报学会意见."""
-    add_loop(cell, "para", "society_opinion", "{{ para }}")
-    add_blank_lines(cell, 2)
-    add_leader_signature(cell, "学会党组织负责人：", "society_leader", "society_date")
+def add_opinion_box(document: DocxDocument, prefix: str, signer: str,
+                    seal: tuple[str, ...]) -> _Cell:
+    """An opinion with its signature on the left and the seal box on the right, on one page.
+
+    ``prefix`` names the context keys ``<prefix>_opinion`` (paragraphs; none leaves lines to
+    write by hand), ``<prefix>_leader`` and ``<prefix>_date``; returns the text cell."""
+    text, box = add_seal_table(document, SEAL_COLUMNS_CM)
+    add_loop(text, "para", f"{prefix}_opinion", "{{ para }}")
+    add_unless(text, f"{prefix}_opinion", "", "")
+    add_par(text, "")
+    add_par(text, signer, f"{{{{ {prefix}_leader or '{GAP}' }}}}", align=LEFT)
+    add_seal_lines(box, *seal, f"{{{{ {prefix}_date }}}}")
+    return text
 
 
-def add_section_approval(cell: _Cell) -> None:
-    """Body of 五、省科协审批意见; without an opinion, blank lines leave room to write by hand."""
-    add_loop(cell, "para", "approval_opinion", "{{ para }}")
-    add_par(cell, "{%p if not approval_opinion %}")
-    add_blank_lines(cell, 3)
-    add_par(cell, "{%p endif %}")
-    add_blank_lines(cell, 2)
-    add_leader_signature(cell, "负责人：", "approval_leader", "approval_date")
+def add_section_society(document: DocxDocument) -> None:
+    """Body of 四、申报学会意见: the society's opinion, its leader, its seal."""
+    add_opinion_box(document, "society", "学会党组织负责人：", ("学会党组织",))
 
 
-def add_note(cell: _Cell) -> None:
-    """The seed's closing 备注 row."""
+def add_section_approval(document: DocxDocument) -> None:
+    """Body of 五、省科协审批意见: the 党组 approval and the grant, once the list is approved."""
+    text = add_opinion_box(document, "approval", "审批人：", ("省科协科技社团党委",))
+    add_par(text, "{%p if approval_amount %}")
+    add_par(text, "资助金额：", "{{ approval_amount }}", " 元（大写：", "{{ approval_capital }}",
+            "）", align=LEFT)
+    add_par(text, "{%p endif %}")
+
+
+def add_note(document: DocxDocument) -> None:
+    """The seed's closing 备注."""
     note = "备注：申报表要求以A4纸型制作，加盖学会党组织印章或学会公章。"
-    add_par(cell, note, font=TABLE_BODY, align=LEFT, line=24)
+    add_par(document, note, font=TABLE_BODY, align=LEFT, line=24)
 
 
-# heading, body builder, whether the (short) body stays on one page with its signature
+# heading, body builder
 SECTIONS = (
-    ("一、申报主题及预期成效", add_section_theme, False),
-    ("二、项目设计方案", add_section_design, False),
-    ("三、预算安排", add_section_budget, False),
-    ("四、申报学会意见", add_section_society, True),
-    ("五、省科协审批意见", add_section_approval, True),
+    ("一、申报主题及预期成效", add_section_theme),
+    ("二、项目设计方案", add_section_design),
+    ("三、预算安排", add_section_budget),
+    ("四、申报学会意见", add_section_society),
+    ("五、省科协审批意见", add_section_approval),
 )
-
-
-def add_wide_row(table: Table) -> _Cell:
-    """Append a row whose one cell spans the whole table."""
-    return tables.add_wide_row(table, FIELD_COLUMNS_CM)
-
-
-def add_section_rows(table: Table) -> None:
-    """As in the seed: per section a heading row and a body row, then the 备注 row."""
-    for heading, builder, keep_together in SECTIONS:
-        add_heading(add_wide_row(table), heading)
-        set_row(len(table.rows) - 1, table, 1.0, keep_together=True)
-        builder(add_wide_row(table))
-        set_row(len(table.rows) - 1, table, 1.0, keep_together=keep_together)
-    add_note(add_wide_row(table))
 
 
 def build() -> bytes:
@@ -193,7 +189,10 @@ def build() -> bytes:
     document = new_document(FORM_TITLE)
     add_title(document, (FORM_TITLE[:18],), (FORM_TITLE[18:],))
     add_subtitle(document, "（", "{{ year }}", "年度）")
-    table = new_table(document, 7, FIELD_COLUMNS_CM)
-    add_field_rows(table)
-    add_section_rows(table)
+    add_field_rows(new_table(document, 7, FIELD_COLUMNS_CM))
+    for heading, builder in SECTIONS:
+        add_section_heading(document, heading)
+        builder(document)
+    add_spacer(document)
+    add_note(document)
     return to_bytes(document)

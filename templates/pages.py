@@ -85,6 +85,10 @@ def add_page_number(section: Section) -> None:
     add_run(par, "1", PAGE_NUMBER)
     add_field_char(par, "end")
     add_run(par, " —", PAGE_NUMBER)
+    add_par(section.footer, "{{ provenance }}", font=PROVENANCE, align=CENTER, line=10)
+
+
+PROVENANCE = Font("仿宋_GB2312", 7.5)   # 小六: the 数据版本 line under the page number
 
 
 def set_defaults(document: DocxDocument) -> None:
@@ -99,12 +103,18 @@ def set_defaults(document: DocxDocument) -> None:
     lang.set(qn("w:val"), "en-US")
     lang.set(qn("w:eastAsia"), "zh-CN")
     set_font(document.styles["Normal"].element.get_or_add_rPr(), BODY)
+    document.styles["Normal"].paragraph_format.widow_control = True  # no line alone on a page
 
 
 def set_compatibility(document: DocxDocument) -> None:
-    """Chinese theme language; justified lines ending in a line break are not stretched."""
+    """Word 2013+ layout (no 兼容模式), Chinese theme language; justified lines ending in a
+    line break are not stretched."""
     settings = document.settings.element
-    settings.find(qn("w:compat")).insert(0, OxmlElement("w:doNotExpandShiftReturn"))
+    compat = settings.find(qn("w:compat"))
+    compat.insert(0, OxmlElement("w:doNotExpandShiftReturn"))
+    for setting in compat.findall(qn("w:compatSetting")):
+        if setting.get(qn("w:name")) == "compatibilityMode":
+            setting.set(qn("w:val"), "15")
     theme_lang = settings.find(qn("w:themeFontLang"))
     if theme_lang is not None:
         theme_lang.set(qn("w:eastAsia"), "zh-CN")
@@ -180,4 +190,12 @@ def to_bytes(document: DocxDocument) -> bytes:
         add_par(document, "", line=2)
     buffer = io.BytesIO()
     document.save(buffer)
-    return normalize_docx(buffer.getvalue())
+    return with_app_properties(normalize_docx(buffer.getvalue()))
+
+
+def with_app_properties(data: bytes) -> bytes:
+    """The template's docProps/app.xml naming this program (python-docx's stock one names
+    Microsoft Word for the Mac); a rendered document gets its own (pipeline.provenance)."""
+    from pipeline.provenance import app_xml
+
+    return normalize_docx(data, {"docProps/app.xml": app_xml().encode("utf-8")})

@@ -2,8 +2,9 @@
 
 Context: ``year``, ``status_line`` (e.g. "经省科协党组审批同意" or "拟立项名单，待省科协党组
 审批"), ``count``, ``rows`` ({no, society_name, project_name, category, form, score, amount}),
-``total``, ``total_capital``; ``approval_opinion``, ``approver``, ``approval_date`` (all ""
-before approval: the approval lines are then left out).
+``total``, ``total_capital``; ``approval_opinion``, ``approver`` ("" before approval: the
+approval lines are then left out), ``approval_date`` (a blank date to fill in before), dated
+in the 落款 under the issuer's seal box.
 """
 
 from __future__ import annotations
@@ -19,9 +20,8 @@ from templates.style import (
     SMALL_LABEL,
     add_labelled,
     add_par,
-    add_signature,
 )
-from templates.tables import ListTable, add_cells, add_list_table, fill_cell, span
+from templates.tables import ListTable, add_cells, add_list_table, add_sign_off, fill_cell, span
 
 NAME = "立项名单.docx"
 FORM_TITLE = "“党建强会计划”之阵地建设与特色活动立项项目名单"
@@ -50,12 +50,12 @@ def add_total_row(table: Table) -> None:
 
 
 def add_approval(document: DocxDocument) -> None:
-    """The approval, only once there is an opinion; the opinion kept on the signature's page."""
-    add_par(document, "{%p if approval_opinion %}")
-    opinion = add_labelled(document, ("审批意见", "{{ approval_opinion }}"))
-    opinion.paragraph_format.keep_with_next = True
-    add_signature(document, "审批人：", "{{ approver }}", "{{ approval_date }}")
-    add_par(document, "{%p endif %}")
+    """The 落款 with its seal box; once approved, the opinion and the approver beside it."""
+    text = add_sign_off(document, sum(ROWS.widths_cm), "{{ approval_date }}")
+    add_par(text, "{%p if approval_opinion %}")
+    add_labelled(text, ("审批意见", "{{ approval_opinion }}"))
+    add_labelled(text, ("审批人", "{{ approver }}"))
+    add_par(text, "{%p endif %}")
 
 
 def build() -> bytes:

@@ -2,23 +2,29 @@
 
 Context: ``year``, ``funded_count``, ``rate`` ("5%"), ``count``, ``seed``, ``method``,
 ``date``; ``rows`` ({no, society_name, project_name, amount, finding, action}); ``note``
-("" leaves the 备注 line out).
+("" leaves the 备注 line out); the 落款 is dated ``date``, under the issuer's seal box.
 """
 
 from __future__ import annotations
-
-from docx.document import Document as DocxDocument
 
 from templates.pages import add_title, new_document, to_bytes
 from templates.style import (
     CENTER,
     JUSTIFY,
-    LABEL,
     LEFT,
+    SMALL_BODY,
+    SMALL_LABEL,
     add_labelled,
     add_par,
 )
-from templates.tables import ListTable, add_field_rows, add_list_table, new_table
+from templates.tables import (
+    ListTable,
+    add_field_rows,
+    add_list_table,
+    add_section_heading,
+    add_sign_off,
+    new_table,
+)
 
 NAME = "财务抽查.docx"
 FORM_TITLE = "“党建强会计划”项目财务抽查情况"
@@ -31,19 +37,17 @@ FIELDS = (
 )
 ROWS = ListTable(
     header=("序号", "学会", "项目名称", "资助金额（元）", "抽查发现", "处理意见"),
-    widths_cm=(1.4, 2.8, 3.2, 2.6, 3.2, 2.4),  # 15.6 cm
+    widths_cm=(1.1, 2.5, 3.0, 2.0, 4.2, 2.8),  # 15.6 cm: the findings get the room
     loop="row in rows",
     cells=tuple(
         f"{{{{ row.{key} }}}}"
         for key in ("no", "society_name", "project_name", "amount", "finding", "action")
     ),
     aligns=(CENTER, LEFT, LEFT, CENTER, LEFT, LEFT),
+    label=SMALL_LABEL,
+    body=SMALL_BODY,
+    height_cm=0.8,
 )
-
-
-def add_section_title(document: DocxDocument, text: str) -> None:
-    """A section heading in 黑体, kept on the page of the table under it."""
-    add_par(document, text, font=LABEL, align=LEFT).paragraph_format.keep_with_next = True
 
 
 def build() -> bytes:
@@ -51,15 +55,16 @@ def build() -> bytes:
     document = new_document(FORM_TITLE)
     add_title(document, ("{{ year }}", "年度" + FORM_TITLE[:8]), (FORM_TITLE[8:],))
     add_par(document, "", line=12)
-    add_section_title(document, "一、抽查方式")
+    add_section_heading(document, "一、抽查方式")
     fields = new_table(document, len(FIELDS), FIELD_COLUMNS_CM)
     add_field_rows(fields, FIELDS)
     fields.cell(len(FIELDS) - 1, 1).paragraphs[0].alignment = JUSTIFY  # 抽取方法, a sentence
     add_par(document, "", line=12)
-    add_section_title(document, "二、抽查结果")
+    add_section_heading(document, "二、抽查结果")
     add_list_table(document, ROWS)
     add_par(document, "", line=12)
-    add_par(document, "{%p if note %}")
-    add_labelled(document, ("备注", "{{ note }}"))
-    add_par(document, "{%p endif %}")
+    text = add_sign_off(document, sum(ROWS.widths_cm), "{{ date }}")
+    add_par(text, "{%p if note %}")
+    add_labelled(text, ("备注", "{{ note }}"))       # beside the seal: one block
+    add_par(text, "{%p endif %}")
     return to_bytes(document)

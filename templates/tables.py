@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm
+from docx.shared import Cm, Pt
 from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 
@@ -114,6 +114,64 @@ def add_heading(cell: _Cell, text: str) -> None:
     add_par(cell, text, font=LABEL, align=LEFT).paragraph_format.keep_with_next = True
 
 
+def add_section_heading(container: Container, text: str) -> Paragraph:
+    """A section heading (一、…) in 黑体 in the body, kept on the page of what follows it.
+
+    Headings and labels are body paragraphs, never table rows: LibreOffice keeps a paragraph
+    with the next one (or the next table's first row) but has no keep-with-next for rows."""
+    par = add_par(container, text, font=LABEL, align=LEFT)
+    par.paragraph_format.keep_with_next = True
+    par.paragraph_format.space_before = Pt(LABEL.size / 2)
+    return par
+
+
+def add_keep_together(table: Table) -> None:
+    """Keep every row of a (short) table on one page: each row but the last keeps with the next
+    (Word; LibreOffice keeps a table whose rows all do with what follows, chaining sections),
+    and no row splits."""
+    for index, row in enumerate(table.rows):
+        if index < len(table.rows) - 1:
+            keep_with_next(row)
+        if row._tr.trPr is None or row._tr.trPr.find(qn("w:cantSplit")) is None:
+            row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+
+
+SEAL_CM = 4.4       # a round official seal is 4.2 cm across: room for it, and a margin
+
+
+def set_cell_borders(cell: _Cell, style: str, color: str = "000000") -> None:
+    """Draw a cell's four borders in ``style`` (single, dashed, nil) whatever the table's."""
+    tc_pr = cell._tc.get_or_add_tcPr()
+    borders = OxmlElement("w:tcBorders")
+    for edge in ("top", "left", "bottom", "right"):
+        border = OxmlElement(f"w:{edge}")
+        border.set(qn("w:val"), style)
+        if style != "nil":
+            for key, value in (("sz", "6"), ("space", "0"), ("color", color)):
+                border.set(qn(f"w:{key}"), value)
+        borders.append(border)
+    successors = ("w:shd", "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign",
+                  "w:hideMark")
+    tc_pr.insert_element_before(borders, *successors)
+
+
+def add_seal_table(container: Container, widths_cm: Sequence[float],
+                   framed: bool = True) -> tuple[_Cell, _Cell]:
+    """A one-row table that never breaks: the text on the left, the seal box on the right.
+
+    The box is the right cell, ``widths_cm[-1]`` wide (at least ``SEAL_CM``) and at least
+    ``SEAL_CM`` high. ``framed`` draws the whole table; otherwise only the box, dashed (the
+    落款 of a year document). Returns the text cell and the seal cell."""
+    table = new_table(container, 1, widths_cm, borders=framed)
+    set_row(0, table, SEAL_CM, keep_together=True)
+    text, seal = table.rows[0].cells
+    if not framed:
+        set_cell_borders(seal, "dashed", "808080")
+    text.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
+    seal.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM
+    return text, seal
+
+
 @dataclass(frozen=True)
 class ListTable:
     """A table with a header row and one docxtpl-repeated row per item."""
@@ -189,3 +247,22 @@ def add_label_row(
 def add_tag_row(table: Table, widths_cm: Sequence[float], tag: str) -> None:
     """Append a row holding only a ``{%tr … %}`` tag; docxtpl removes the row itself."""
     fill_cell(add_cells(table, widths_cm, 0.5)[0], tag, font=TABLE_BODY)
+
+
+def add_seal_lines(seal: _Cell, *lines: str, font: Font = BODY) -> None:
+    """The seal box's text, centred: blank room for the seal, then ``（盖章）`` and ``lines``
+    (the issuer, the date: a seal is pressed over them)."""
+    for text in ("（盖章）", *lines):
+        add_par(seal, text, font=font, align=CENTER)
+
+
+ISSUER = "湖北省科协科技社团党委"
+
+
+def add_sign_off(container: Container, width_cm: float, date: str) -> _Cell:
+    """The 落款 of a year document: the issuer and ``date`` in a dashed seal box at the right,
+    kept on one page; returns the (borderless) cell on its left, for an approval's text."""
+    text, seal = add_seal_table(container, (width_cm - SEAL_CM - 1.8, SEAL_CM + 1.8),
+                                framed=False)       # the issuer's name on one line
+    add_seal_lines(seal, ISSUER, date)
+    return text

@@ -105,10 +105,10 @@ def test_row_matches_the_list(sheet: Worksheet, listed: dict[str, dict[str, Any]
 
 
 @pytest.mark.parametrize(("society", "goal", "satisfied", "checked"), [
-    ("hbjx", 100, 99.13, "否"),
-    ("hbnx", 37.5, 86.11, "否"),
-    ("hbzyy", 87.5, 97.87, "否"),
-    ("hbyx", 100, None, "是"),            # reported, no survey yet; the one spot-checked
+    ("hbjx", 1, 0.9913, "否"),            # fractions, shown as 100.00% and 99.13%
+    ("hbnx", 0.375, 0.8611, "否"),
+    ("hbzyy", 0.875, 0.9787, "否"),
+    ("hbyx", 1, None, "是"),              # reported, no survey yet; the one spot-checked
     ("hbdz", None, None, "否"),           # funded, no report yet
     ("hbhk", None, None, "否"),
 ])
@@ -116,6 +116,22 @@ def test_rates_and_spot_check(sheet: Worksheet, society: str, goal: float | None
                               satisfied: float | None, checked: str) -> None:
     row = rows(sheet)[society]
     assert (row["目标实现率"], row["群众满意率"], row["财务抽查"]) == (goal, satisfied, checked)
+
+
+def test_the_register_prints_on_a4_landscape_with_formats(sheet: Worksheet) -> None:
+    assert sheet.page_setup.orientation == "landscape"
+    assert str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4 == "9"
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+    assert sheet.print_title_rows == "$1:$1"
+    assert sheet.oddFooter.center.text == "第 &P 页，共 &N 页"
+    assert (sheet.oddFooter.left.text or "").startswith("数据版本：")
+    header = [cell.value for cell in sheet[1]]
+    row = list(sheet.iter_rows(min_row=2, max_row=2))[0]
+    formats = {name: cell.number_format for name, cell in zip(header, row, strict=True)}
+    assert formats["申报资助金额"] == formats["资助金额"] == "#,##0"
+    assert formats["目标实现率"] == formats["群众满意率"] == "0.00%"
+    assert formats["立项评分"] == formats["验收得分"] == "0.00"
 
 
 def test_numbers_are_numbers_for_the_office(sheet: Worksheet) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import re
 import sys
 import zipfile
 from collections.abc import Callable
@@ -15,6 +16,7 @@ from docx import Document
 from docx.document import Document as DocxDocument
 from docx.oxml.ns import qn
 from docx.table import _Cell
+from docxread import HEADING, Block, cell_lines, grid, lines, sections, tables
 
 from pipeline.errors import QianghuiError
 from pipeline.render import RenderError, normalize_docx, render_bytes, write_atomic
@@ -22,6 +24,7 @@ from pipeline.render import RenderError, normalize_docx, render_bytes, write_ato
 ROOT = Path(__file__).resolve().parents[1]
 TRICKY = "A & B <c> \"d\" 'e' {{ x }} 🔬"
 GAP = "　　　　"
+SUBHEADING = re.compile("^（[一二三四]）")
 
 
 def load_builder() -> ModuleType:
@@ -78,6 +81,9 @@ def sample_context() -> dict[str, object]:
         "approval_opinion": [],
         "approval_leader": "",
         "approval_date": "　　年　　月　　日",
+        "approval_amount": "",
+        "approval_capital": "",
+        "provenance": "数据版本：0123456789（2022-06-01）　输入指纹 abcdef012345　qianghui 0.1.0",
     }
 
 
@@ -127,16 +133,21 @@ def texts(target: _Cell) -> list[str]:
         (4, 1, "“党建+科普”进社区系列活动"),
         (5, 1, f"□“阵地建设”类{GAP}☑“特色活动”类"),
         (6, 1, "20,000 元（大写：贰万元整）"),
-        (7, 0, "一、申报主题及预期成效"),
-        (9, 0, "二、项目设计方案"),
-        (11, 0, "三、预算安排"),
-        (13, 0, "四、申报学会意见"),
-        (15, 0, "五、省科协审批意见"),
-        (17, 0, "备注：申报表要求以A4纸型制作，加盖学会党组织印章或学会公章。"),
     ],
 )
 def test_fields_fill_their_cells(form: DocxDocument, row: int, column: int, expected: str) -> None:
     assert cell(form, row, column).text == expected
+
+
+def test_sections_follow_the_fields_in_order_then_the_note(form: DocxDocument) -> None:
+    assert list(sections(form)) == [
+        "一、申报主题及预期成效", "二、项目设计方案", "三、预算安排", "四、申报学会意见",
+        "五、省科协审批意见"]
+    assert form.paragraphs[-1].text == "备注：申报表要求以A4纸型制作，加盖学会党组织印章或学会公章。"
+
+
+def section(document: DocxDocument, heading: str) -> list[Block]:
+    return sections(document)[heading]
 
 
 def test_title_and_year(form: DocxDocument) -> None:
@@ -148,7 +159,7 @@ def test_title_and_year(form: DocxDocument) -> None:
 
 
 def test_theme_section_lists_paragraphs_and_numbered_goals(form: DocxDocument) -> None:
-    assert texts(cell(form, 8)) == [
+    assert lines(section(form, "一、申报主题及预期成效")) == [
         "（一）主题",
         "以“党建+科普”为主线，组织党员专家走进社区开展科普讲座。",
         TRICKY,
@@ -162,8 +173,8 @@ def test_theme_section_lists_paragraphs_and_numbered_goals(form: DocxDocument) -
 
 
 def test_design_section_has_each_part_and_the_plan(form: DocxDocument) -> None:
-    body = cell(form, 10)
-    assert texts(body)[:7] == [
+    body = section(form, "二、项目设计方案")
+    assert lines(body) == [
         "（一）意义",
         "落实省科协“党建强会计划”要求，推动党建与业务融合。",
         "（二）思路",
@@ -171,10 +182,9 @@ def test_design_section_has_each_part_and_the_plan(form: DocxDocument) -> None:
         "（三）措施",
         "成立项目工作专班，支部书记任组长。",
         "建立活动台账。",
+        "（四）实施计划（可另附纸）",
     ]
-    assert texts(body)[-1] == "（可另附纸）"
-    rows = [[c.text for c in row.cells] for row in body.tables[0].rows]
-    assert rows == [
+    assert grid(tables(body)[0]) == [
         ["时间", "实施内容"],
         ["2022-06", "制定活动方案。"],
         ["2022-07至09", "开展科普进社区活动。"],
@@ -183,8 +193,7 @@ def test_design_section_has_each_part_and_the_plan(form: DocxDocument) -> None:
 
 
 def test_budget_has_header_one_row_per_line_and_total(form: DocxDocument) -> None:
-    rows = [[c.text for c in row.cells] for row in cell(form, 12).tables[0].rows]
-    assert rows == [
+    assert grid(tables(section(form, "三、预算安排"))[0]) == [
         ["序号", "项目", "金额（元）", "说明"],
         ["1", "宣传资料印制", "5,000.00", "科普手册2000册"],
         ["2", "专家劳务费", "9,000.00", "6场×1500元"],
@@ -193,29 +202,62 @@ def test_budget_has_header_one_row_per_line_and_total(form: DocxDocument) -> Non
     ]
 
 
-def test_society_opinion_and_signature(form: DocxDocument) -> None:
-    lines = texts(cell(form, 14))
-    assert lines[0] == "同意申报。"
-    assert lines[-1] == f"学会党组织负责人：王强{GAP}2022年5月10日"
+def opinion_box(document: DocxDocument, heading: str) -> tuple[list[str], list[str]]:
+    """The text cell and the seal box of section 四 or 五."""
+    (table,) = tables(section(document, heading))
+    return cell_lines(table, 0, 0), cell_lines(table, 0, 1)
+
+
+def test_society_opinion_signature_and_seal(form: DocxDocument) -> None:
+    text, seal = opinion_box(form, "四、申报学会意见")
+    assert text == ["同意申报。", "", "学会党组织负责人：王强"]
+    assert seal == ["（盖章）", "学会党组织", "2022年5月10日"]
 
 
 def test_pending_approval_leaves_room_to_write(form: DocxDocument) -> None:
-    lines = texts(cell(form, 16))
-    assert lines == ["", "", "", "", "", f"负责人：{GAP}{GAP}　　年　　月　　日"]
+    text, seal = opinion_box(form, "五、省科协审批意见")
+    assert text == ["", "", "", f"审批人：{GAP}"]
+    assert seal == ["（盖章）", "省科协科技社团党委", "　　年　　月　　日"]
 
 
-def test_approval_decision_fills_section_five(read: Callable[..., DocxDocument]) -> None:
+def test_approval_fills_section_five_with_the_grant(read: Callable[..., DocxDocument]) -> None:
     document = read(
         approval_opinion=["经省科协党组审批，同意立项。"],
         approval_leader="赵刚",
         approval_date="2022年6月1日",
+        approval_amount="20,000",
+        approval_capital="贰万元整",
     )
-    lines = texts(cell(document, 16))
-    assert lines == ["经省科协党组审批，同意立项。", "", "", f"负责人：赵刚{GAP}2022年6月1日"]
+    text, seal = opinion_box(document, "五、省科协审批意见")
+    assert text == ["经省科协党组审批，同意立项。", "", "审批人：赵刚",
+                    "资助金额：20,000 元（大写：贰万元整）"]
+    assert seal[-1] == "2022年6月1日"
+
+
+def test_seal_box_is_a_square_of_at_least_4_4_cm_that_never_splits(form: DocxDocument) -> None:
+    for heading in ("四、申报学会意见", "五、省科协审批意见"):
+        (table,) = tables(section(form, heading))
+        row = table.rows[0]
+        assert row.height is not None and row.height.cm >= 4.39
+        assert row._tr.trPr.find(qn("w:cantSplit")) is not None
+        assert table.cell(0, 1).width.cm >= 4.39
+
+
+def test_headings_keep_with_next(form: DocxDocument) -> None:
+    heads = [p for p in form.paragraphs if HEADING.match(p.text) or SUBHEADING.match(p.text)]
+    assert len(heads) == 12
+    assert all(p.paragraph_format.keep_with_next for p in heads)
+
+
+def test_list_tables_stand_alone_with_repeated_headers(form: DocxDocument) -> None:
+    for heading in ("二、项目设计方案", "三、预算安排"):
+        (table,) = tables(section(form, heading))
+        assert table._tbl.getparent() is form.element.body     # not nested in another table
+        assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
 
 
 def test_tricky_text_is_kept_exactly(form: DocxDocument) -> None:
-    assert TRICKY in texts(cell(form, 8))
+    assert TRICKY in lines(section(form, "一、申报主题及预期成效"))
 
 
 def test_docxtpl_markers_in_values_are_kept(read: Callable[..., DocxDocument]) -> None:
@@ -228,7 +270,7 @@ def test_line_break_in_a_value_is_a_word_line_break(
     read: Callable[..., DocxDocument], typed: str
 ) -> None:
     document = read(measures=[typed])
-    (paragraph,) = [p for p in cell(document, 10).paragraphs if p.text.startswith("第一行")]
+    (paragraph,) = [p for p in document.paragraphs if p.text.startswith("第一行")]
     assert paragraph.text == "第一行\n第二行"
     assert len(paragraph._p.findall(f".//{qn('w:br')}")) == 1
 

@@ -250,3 +250,34 @@ def test_a_years_sheet_names_its_indicators_and_maxima() -> None:
     assert [scores["properties"][i.name]["properties"]["得分"]["maximum"] for i in rubric] == \
         [float(i.max) for i in rubric]
     assert scores["additionalProperties"] is False
+
+
+# --- activity photos: a bare path, or a path with the caption printed under it ------------
+
+@pytest.mark.parametrize(("typed", "file", "caption"), [
+    ("files/活动1.jpg", "files/活动1.jpg", None),
+    ({"文件": "files/活动1.jpg", "说明": "2022年7月1日 科普讲座现场"}, "files/活动1.jpg",
+     "2022年7月1日 科普讲座现场"),
+    ({"文件": "files/活动1.jpg"}, "files/活动1.jpg", None),
+])
+def test_a_photo_is_a_path_or_a_captioned_path(typed: Any, file: str, caption: str | None) -> None:
+    from pydantic import TypeAdapter
+
+    from pipeline.documents import photos
+    from schemas.completion import PhotoItem
+
+    photo = TypeAdapter(PhotoItem).validate_python(typed)
+    assert (photo.file, photo.caption) == (file, caption)
+    (shown,) = photos(Path("/tmp"), [photo], {})
+    assert shown["name"] == (caption or "活动1")          # else the file's name, not its path
+
+
+@pytest.mark.parametrize("typed", [{"文件": "../x.jpg"}, {"说明": "没有文件"},
+                                   {"文件": "files/a.jpg", "多余": 1}, ["files/a.jpg"]])
+def test_a_bad_photo_entry_is_refused(typed: Any) -> None:
+    from pydantic import TypeAdapter
+
+    from schemas.completion import PhotoItem
+
+    with pytest.raises(ValidationError):
+        TypeAdapter(PhotoItem).validate_python(typed)

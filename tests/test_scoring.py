@@ -173,13 +173,39 @@ def test_kept_sheets_agree_with_combine() -> None:
     assert scoring.combine([s.total() for s in sheets], 5) == mean.quantize(D("0.01"))
 
 
-@pytest.mark.parametrize(("count", "trim_at", "text"), [
-    (3, 5, "共 3 份评分表，取平均分。"),
-    (5, 5, "共 5 份评分表，去掉一个最高分和一个最低分后取平均分。"),
-    (6, 5, "共 6 份评分表，去掉一个最高分和一个最低分后取平均分。"),
+RULE = "各指标得分四舍五入到 0.01 分，合计为各指标得分之和。"
+
+
+@pytest.mark.parametrize(("totals", "trim_at", "text"), [
+    (["80"], 5, RULE),
+    (["80", "90", "85"], 5, f"共 3 份评分表，取平均分；{RULE}"),
+    (["80", "90", "85", "70", "99.5"], 5,
+     f"共 5 份评分表，去掉最高分 专家e（99.50 分）和最低分 专家d（70.00 分），取其余 3 份的平均分；{RULE}"),
 ])
-def test_method(count: int, trim_at: int, text: str) -> None:
-    assert scoring.method(count, trim_at) == text
+def test_method_names_the_dropped_sheets(totals: list[str], trim_at: int, text: str) -> None:
+    sheets = [totals_sheet(e, t) for e, t in zip("abcde", totals, strict=False)]
+    names = {e: f"专家{e}" for e in "abcde"}
+    assert scoring.method(sheets, trim_at, names) == text
+
+
+THREE = [RubricItem(name=n, max=m, note="说明") for n, m in (("甲", 15), ("乙", 10), ("丙", 30))]
+
+
+@pytest.mark.parametrize(("scores", "rows", "total"), [
+    # three sheets whose means end in …333 and …666: the rounded rows add up to the total
+    ([("13", "9", "27"), ("14", "9", "28"), ("13", "10", "28")], ["13.33", "9.33", "27.67"],
+     "50.33"),
+    # a mean ending in 5 at the third decimal rounds half-up (8.625 → 8.63, never 8.62)
+    ([("8.5", "9", "20"), ("8.75", "9", "20")], ["8.63", "9.00", "20.00"], "37.63"),
+])
+def test_indicator_scores_round_half_up_and_add_up(scores: list[tuple[str, ...]],
+                                                   rows: list[str], total: str) -> None:
+    sheets = [sheet(f"e{i}", dict(zip(("甲", "乙", "丙"), row, strict=True)))
+              for i, row in enumerate(scores)]
+    found = scoring.indicator_scores(sheets, THREE)
+    assert [f"{value:.2f}" for value in found.values()] == rows
+    assert scoring.sheet_total(sheets, THREE) == D(total) == sum(map(D, rows))
+    assert scoring.acceptance_score(sheets, THREE, 5) == D(total)
 
 
 # --- grade bands ------------------------------------------------------------------------------

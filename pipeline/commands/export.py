@@ -1,10 +1,10 @@
-"""`qianghui export`: build/<年度>/登记表.xlsx, one row per project for the office."""
+"""`qianghui export`: build/<年度>/登记表.xlsx, one row per project for the office, through the
+same job (and provenance) as `qianghui render`."""
 
 from __future__ import annotations
 
 from typing import TextIO
 
-from pipeline import render, summaries
 from pipeline.atomic import write_atomic
 from pipeline.commands.common import default_year
 from pipeline.core.layout import Layout
@@ -12,10 +12,15 @@ from pipeline.run import evaluate
 
 
 def command(lay: Layout, year: int | None, out: TextIO) -> int:
+    from pipeline.core.projects import Index
+    from pipeline.plan import plan
+    from pipeline.run import build, with_origins
+
     year = default_year(lay, year)
-    _, projects, _ = evaluate(lay, None)
-    rows = summaries.register_rows([p for p in projects if p.year == year])
-    target = lay.build / str(year) / "登记表.xlsx"
-    write_atomic(target, render.normalize_docx(summaries.register_xlsx(rows, year)))
-    print(f"已导出 {lay.rel(target)}（{len(rows)} 个项目）", file=out)
+    validation, projects, config = evaluate(lay, None)
+    of_year = [p for p in projects if p.year == year]
+    jobs = plan(lay, of_year, config, Index.of(validation), {year})
+    (job,) = with_origins(lay, [job for job in jobs if job.template is None])   # with its origin
+    write_atomic(job.output, build(job))
+    print(f"已导出 {lay.rel(job.output)}（{len(of_year)} 个项目）", file=out)
     return 0

@@ -28,5 +28,5 @@ def main_job(lay: Layout, out: TextIO, today: date | None = None) -> tuple[int, 
     rows = [p.row() for p in result.projects]
     print(table(rows, [*COLUMNS, "文档"]), file=out)
     print(f"{result.validation.summary()}；生成 {len(result.written)} 个文档，"
-          f"{len(result.unchanged)} 个未变", file=out)
+          f"{len(result.unchanged)} 个未变{result.removed_clause()}", file=out)
     return result.exit_code, result.outputs()

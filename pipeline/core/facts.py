@@ -66,7 +66,8 @@ def facts_of(files: ProjectFiles) -> status.Facts:
         report_state=str(report.get("状态") or status.DRAFT) if report is not None else None,
         report_sha256=files.report_sha,
         report_review=_verdict(decision.completion if decision else None),
-        acceptance=scoring.combine([s.total() for s in files.acceptance], trim),
+        acceptance=scoring.acceptance_score(files.acceptance,
+                                            program.acceptance_rubric if program else [], trim),
         pass_line=program.pass_line if program else status.Facts.pass_line,
         ineligible=tuple(ineligibility(files.year, files.registered, files.earlier)))
 

@@ -199,12 +199,13 @@ def score_project(year: int, society: str, index: Index, program: Program | None
     """Aggregate the project's sheets and reports into its numbers."""
     key = (year, society)
     trim = program.trim_at if program else 5
+    rubric = program.acceptance_rubric if program else []
     panel = valid_sheets(index.sheets(layout.PANEL, key))
     accepted = valid_sheets(index.sheets(layout.ACCEPTANCE, key))
     report: Completion | None = _valid(index.one(layout.COMPLETION, key), Completion)
     survey: Survey | None = _valid(index.one(layout.SURVEY, key), Survey)
     scores = Scores(panel=scoring.combine([s.total() for s in panel], trim), panel_sheets=panel,
-                    acceptance=scoring.combine([s.total() for s in accepted], trim),
+                    acceptance=scoring.acceptance_score(accepted, rubric, trim),
                     acceptance_sheets=accepted, rank=index.ranking(year).get(society),
                     spot_checked=society in index.spot_checked(year))
     if scores.acceptance is not None and program is not None:

@@ -84,11 +84,44 @@ def kept_sheets(sheets: Sequence[ScoreSheet], trim_at: int) -> list[ScoreSheet]:
     return trimmed(sorted(sheets, key=lambda s: (s.total(), s.expert)), trim_at)
 
 
-def method(count: int, trim_at: int) -> str:
-    """How the combined score was computed, in words for the documents."""
-    if count >= trim_at:
-        return f"共 {count} 份评分表，去掉一个最高分和一个最低分后取平均分。"
-    return f"共 {count} 份评分表，取平均分。"
+def indicator_scores(sheets: Sequence[ScoreSheet],
+                     rubric: Sequence[RubricItem]) -> dict[str, Decimal]:
+    """Each indicator's mean over the sheets, rounded half-up to the cent (the one rounding
+    rule of the 考核表: a project's score is the sum of these, so the rows add up to 合计)."""
+    found = {}
+    for item in rubric:
+        scores = [s.scores[item.name].score for s in sheets if item.name in s.scores]
+        if scores:
+            found[item.name] = (sum(scores, Decimal(0)) / len(scores)).quantize(CENT, ROUND_HALF_UP)
+    return found
+
+
+def sheet_total(sheets: Sequence[ScoreSheet], rubric: Sequence[RubricItem]) -> Decimal:
+    """The total the 考核表 prints for these sheets: the sum of the rounded indicator scores."""
+    return sum(indicator_scores(sheets, rubric).values(), Decimal(0))
+
+
+def acceptance_score(sheets: Sequence[ScoreSheet], rubric: Sequence[RubricItem],
+                     trim_at: int) -> Decimal | None:
+    """The acceptance score: ``sheet_total`` of the kept sheets (None without sheets)."""
+    return sheet_total(kept_sheets(sheets, trim_at), rubric) if sheets else None
+
+
+ROUNDING_RULE = "各指标得分四舍五入到 0.01 分，合计为各指标得分之和。"
+
+
+def method(sheets: Sequence[ScoreSheet], trim_at: int, names: dict[str, str]) -> str:
+    """How the score was computed, in words for the 考核表: the sheets dropped (by ``names``,
+    expert id → name) and the rounding rule."""
+    if len(sheets) == 1:
+        return ROUNDING_RULE
+    kept = kept_sheets(sheets, trim_at)
+    dropped = [s for s in sorted(sheets, key=lambda s: (s.total(), s.expert)) if s not in kept]
+    if not dropped:
+        return f"共 {len(sheets)} 份评分表，取平均分；{ROUNDING_RULE}"
+    low, high = (f"{names.get(s.expert, s.expert)}（{s.total():.2f} 分）" for s in dropped)
+    return (f"共 {len(sheets)} 份评分表，去掉最高分 {high}和最低分 {low}，"
+            f"取其余 {len(kept)} 份的平均分；{ROUNDING_RULE}")
 
 
 def grade(score: Decimal, bands: Sequence[Band]) -> str:

@@ -182,10 +182,24 @@ def _incomplete(error: Any) -> bool:
 
 def problem_from_error(doc: Document, error: Any) -> Problem:
     """A Pydantic error → a Problem at the line of the value (or its parent)."""
-    loc = tuple(error["loc"])
+    loc = within(doc.data, tuple(error["loc"]))
     line, column = doc.locate(loc, key=error["type"] == "extra_forbidden")
     return Problem(doc.path, line, column, messages.field_path(loc), error["type"],
                    messages.translate(error))
+
+
+def within(data: Any, loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """``loc`` cut where the typed data is a plain value: a bare photo path is checked as the
+    photo's 文件, and named as the path the user typed."""
+    node = data
+    for index, part in enumerate(loc):
+        if not isinstance(node, dict | list):
+            return loc[:index]
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return loc
+    return loc
 
 
 def problems_from_findings(doc: Document, findings: Iterable[Finding],

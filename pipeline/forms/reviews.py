@@ -162,7 +162,7 @@ def report_files(folder: Path, report: Completion) -> list[Finding]:
     """Activity photos (jpg/png ≤ 3 MB each, by content) and the optional attachment."""
     found = []
     for i, photo in enumerate(report.photos):
-        message = files.check_reference(folder, photo, files.IMAGE)
+        message = files.check_reference(folder, photo.file, files.IMAGE)
         if message:
             found.append(Finding(("活动照片", i), "file-invalid", message))
     if report.attachment:

@@ -251,6 +251,8 @@ def references(form: Any, keys: tuple[str, ...]) -> set[str]:
     for key in keys:
         value = form.get(key)
         for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, dict):      # a captioned photo: {文件: …, 说明: …}
+                item = item.get("文件")
             if isinstance(item, str):
                 found.add(item.strip().replace("\\", "/"))
     return found

@@ -170,6 +170,19 @@ class Vcs:
                 blobs[path] = meta.split()[2]
         return blobs
 
+    def last_changes(self, rev: str) -> dict[str, tuple[str, datetime]]:
+        """path → (id, committer date) of the latest commit up to `rev` that changed it."""
+        out = self.run("log", "--no-renames", "--format=%x1e%H%x1f%cI", "--name-only", rev)
+        found: dict[str, tuple[str, datetime]] = {}
+        for block in out.split("\x1e")[1:]:
+            head, *paths = block.split("\n")
+            sha, _, when = head.partition("\x1f")
+            stamp = datetime.fromisoformat(when.strip())
+            for path in paths:
+                if path and path not in found:
+                    found[path] = (sha, stamp)
+        return found
+
     @property
     def cache_root(self) -> Path:
         """The folder caches go under: build/ in a work tree, qianghui/cache in a bare

@@ -45,7 +45,19 @@ def fingerprint(lay: Layout) -> tuple[str, int]:
         for path, size, mtime, inode in _walk(folder):
             newest = max(newest, mtime)
             digest.update(f"{os.path.relpath(path, lay.root)}\0{size}\0{mtime}\0{inode}\n".encode())
+    for state in git_state(lay.root):     # a commit changes the documents' 数据版本 line
+        info = state.stat()
+        digest.update(f"{state.name}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
     return digest.hexdigest(), newest
+
+
+def git_state(root: Path) -> list[Path]:
+    """The files git rewrites on every commit or checkout (HEAD, its reflog, the index)."""
+    git = root / ".git"
+    if git.is_file():                   # a linked worktree: "gitdir: <path>"
+        text = git.read_text(encoding="utf-8", errors="replace").strip()
+        git = (root / text.removeprefix("gitdir:").strip()) if text.startswith("gitdir:") else git
+    return [path for path in (git / "HEAD", git / "index", git / "logs" / "HEAD") if path.is_file()]
 
 
 def _walk(folder: Path) -> list[tuple[str, int, int, int]]:
