@@ -26,7 +26,7 @@ def say(message: str) -> None:
 
 
 def office() -> str | None:
-    from pipeline.pdf import find_office
+    from pipeline.documents.pdf import find_office
 
     return find_office()
 

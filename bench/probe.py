@@ -84,7 +84,7 @@ def naive_render(root: str, repeat: str, outdir: str) -> dict[str, Any]:
 
     from pipeline.core.layout import Layout
     from pipeline.core.projects import Index
-    from pipeline.plan import plan
+    from pipeline.documents.plan import plan
     from pipeline.run import complete_years, evaluate
 
     lay = Layout(Path(root))

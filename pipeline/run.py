@@ -12,7 +12,6 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline.cache import Manifest, input_key
 from pipeline.core import layout
 from pipeline.core.layout import Layout
 from pipeline.core.projects import Index, Project, build_projects
@@ -25,9 +24,10 @@ from pipeline.forms.validate import (
     validate_paths,
 )
 from pipeline.parallel import map_chunks
+from pipeline.state.manifest import Manifest, input_key
 
 if TYPE_CHECKING:                 # planning and documents are imported only to render
-    from pipeline.plan import Job
+    from pipeline.documents.plan import Job
 
 YEAR_WIDE = (layout.SELECTION, layout.SPOT_CHECK, layout.PROGRAM)   # affect the whole year
 
@@ -76,7 +76,7 @@ def run(lay: Layout, *, societies: Iterable[tuple[int, str]] | None = None, rend
     config_broken = any(r.problems for r in config.results)
     if render and not config_broken:      # documents made from broken config would be wrong
         full_years = complete_years(lay, projects) if societies is None else set(years)
-        from pipeline.plan import plan
+        from pipeline.documents.plan import plan
 
         jobs = plan(lay, projects, config, Index.of(validation), full_years)
         render_jobs(lay, jobs, result)
@@ -144,7 +144,7 @@ def with_origins(lay: Layout, jobs: list[Job]) -> list[Job]:
     """Each job with its provenance: in its context (the footer's 数据版本 line) and beside it."""
     from dataclasses import replace
 
-    from pipeline import provenance
+    from pipeline.documents import provenance
 
     history = provenance.history(lay.root)
     found = []
@@ -210,7 +210,7 @@ def _write_chunk(items: Sequence[tuple[Job, str]]) -> list[str | None]:
 
 def write_one(item: tuple[Job, str]) -> str | None:
     """Build and atomically write one document; the Chinese reason when it fails."""
-    from pipeline import render
+    from pipeline.documents import docx as render
 
     job, _ = item
     try:
@@ -273,7 +273,8 @@ def _previous_status(path: Path) -> dict[str, str]:
 
 def build(job: Job) -> bytes:
     """The bytes of one output: a rendered docx, or the .xlsx register, with its properties."""
-    from pipeline import provenance, render, summaries
+    from pipeline.documents import docx as render
+    from pipeline.documents import provenance, summaries
 
     if job.template is None:
         data = summaries.register_xlsx(job.context["rows"], job.context["year"],

@@ -4,7 +4,7 @@ Context: ``year``, ``society_name``, ``org_name``, ``project_name``, ``category`
 ``amount``, ``amount_capital``; ``summary`` (paragraphs); ``activities`` ({date, place, name,
 attendees, members}); ``goals`` ({goal, done, note}) and ``goal_rate``; ``news`` ({platform,
 title, link, date}); ``flag``, ``badge``, ``logo`` (是/否); ``photos`` ({name, image}: the
-caption the society typed (else the file's name) and the picture, which ``pipeline.render``
+caption the society typed (else the file's name) and the picture, which ``pipeline.documents.docx``
 embeds); ``finance`` ({item, budget, actual, note}) with ``budget_total``, ``actual_total``,
 ``actual_capital``.
 

@@ -22,7 +22,7 @@ from docx.shared import Cm
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
-from pipeline.render import normalize_docx
+from pipeline.documents.docx import normalize_docx
 from templates.style import (
     BODY,
     CENTER,
@@ -195,7 +195,7 @@ def to_bytes(document: DocxDocument) -> bytes:
 
 def with_app_properties(data: bytes) -> bytes:
     """The template's docProps/app.xml naming this program (python-docx's stock one names
-    Microsoft Word for the Mac); a rendered document gets its own (pipeline.provenance)."""
-    from pipeline.provenance import app_xml
+    Microsoft Word for the Mac); a rendered document gets its own (pipeline.documents.provenance)."""
+    from pipeline.documents.provenance import app_xml
 
     return normalize_docx(data, {"docProps/app.xml": app_xml().encode("utf-8")})

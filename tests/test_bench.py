@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bench.generate import generate, git_env
-from pipeline.pdf import find_office
+from pipeline.documents.pdf import find_office
 
 ROOT = Path(__file__).resolve().parents[1]
 QIANGHUI = Path(sys.executable).with_name("qianghui")

@@ -22,10 +22,10 @@ from pdfcheck import problems, read, seal_boxes
 from test_documents import copy_demo
 from test_render import sample_context
 
-from pipeline import pdf
 from pipeline.commands import render
 from pipeline.core.layout import Layout
-from pipeline.render import render_bytes
+from pipeline.documents import pdf
+from pipeline.documents.docx import render_bytes
 
 REPO = Path(__file__).resolve().parent.parent
 INSTALLER = REPO / ".ci" / "install-libreoffice"

@@ -15,9 +15,9 @@ import pytest
 from gitrepo import isolate_git, isolated_env, run_git
 from test_documents import copy_demo
 
-from pipeline import provenance
 from pipeline.cli import main
 from pipeline.core.layout import Layout
+from pipeline.documents import provenance
 from pipeline.run import run
 
 COMMIT_DATE = "2022-06-01T10:00:00+08:00"

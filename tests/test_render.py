@@ -1,4 +1,4 @@
-"""The 申报表 template (templates/build_templates.py) rendered by pipeline.render, read back."""
+"""The 申报表 template (templates/build_templates.py) rendered by pipeline.documents.docx, read back."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ from docx.oxml.ns import qn
 from docx.table import _Cell
 from docxread import HEADING, Block, cell_lines, grid, lines, sections, tables
 
+from pipeline.documents.docx import RenderError, normalize_docx, render_bytes, write_atomic
 from pipeline.errors import QianghuiError
-from pipeline.render import RenderError, normalize_docx, render_bytes, write_atomic
 
 ROOT = Path(__file__).resolve().parents[1]
 TRICKY = "A & B <c> \"d\" 'e' {{ x }} 🔬"

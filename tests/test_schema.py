@@ -263,7 +263,7 @@ def test_a_years_sheet_names_its_indicators_and_maxima() -> None:
 def test_a_photo_is_a_path_or_a_captioned_path(typed: Any, file: str, caption: str | None) -> None:
     from pydantic import TypeAdapter
 
-    from pipeline.documents import photos
+    from pipeline.documents.contexts import photos
     from schemas.completion import PhotoItem
 
     photo = TypeAdapter(PhotoItem).validate_python(typed)

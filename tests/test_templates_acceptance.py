@@ -25,7 +25,7 @@ from docx.shared import Mm
 from docx.table import Table, _Cell
 from docxread import grid, lines, sections, tables
 
-from pipeline.render import RenderError, render_bytes
+from pipeline.documents.docx import RenderError, render_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
 TRICKY = 'A & B <c> "d" {{ x }} 🔬'

@@ -13,7 +13,7 @@ from pipeline.run import evaluate
 
 def command(lay: Layout, year: int | None, out: TextIO) -> int:
     from pipeline.core.projects import Index
-    from pipeline.plan import plan
+    from pipeline.documents.plan import plan
     from pipeline.run import build, with_origins
 
     year = default_year(lay, year)

@@ -31,8 +31,8 @@ def render(lay: Layout, out: TextIO, today: date | None = None,
           f"{result.removed_clause()}", file=out)
     if not pdf:
         return result.exit_code, result.outputs()
-    from pipeline import pdf as pdfs
-    from pipeline import provenance
+    from pipeline.documents import pdf as pdfs
+    from pipeline.documents import provenance
 
     documents = [lay.root / rel for rel in sorted(result.written + result.unchanged)
                  if rel.endswith(".docx")]

@@ -1,5 +1,5 @@
 """`qianghui verify <文档> [--at <版本>]`: does a document (.docx/.pdf/.xlsx) agree with its forms
-(pipeline.verify)?"""
+(pipeline.documents.verify)?"""
 
 from __future__ import annotations
 
@@ -10,6 +10,6 @@ from pipeline.core.layout import Layout
 
 
 def command(lay: Layout, document: Path, at: str | None, out: TextIO) -> int:
-    from pipeline.verify import verify
+    from pipeline.documents.verify import verify
 
     return verify(lay, document, at, out)

@@ -15,13 +15,13 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from pipeline.cache import load_pickle, save_pickle
 from pipeline.core import layout
 from pipeline.core.layout import Layout
 from pipeline.errors import Finding, Problem, QianghuiError
 from pipeline.forms import messages
 from pipeline.forms.yamlio import Document, YamlError, load_file
 from pipeline.state.engine import fingerprint
+from pipeline.state.pickles import load_pickle, save_pickle
 from schemas.program import Program
 from schemas.registry import (
     PackedPeople,

@@ -11,13 +11,13 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from pipeline.cache import load_pickle, save_pickle
 from pipeline.core import facts, layout, status
 from pipeline.core.kinds import status_paths
 from pipeline.forms.reviews import sheet_findings
 from pipeline.forms.yamlio import YamlError, content_hash, load_bytes
 from pipeline.history import rights
 from pipeline.history.vcs import Change, Commit, Vcs, is_absent
+from pipeline.state.pickles import load_pickle, save_pickle
 from schemas.decision import Decision, Selection
 from schemas.program import Program
 from schemas.registry import PackedRegistry, People, Registry, Society

@@ -23,12 +23,12 @@ ROOT = Path(__file__).resolve().parents[2]         # the checkout the engine run
 
 
 def sources() -> list[Path]:
-    """The engine's own files, in a fixed order."""
+    """The engine's own files (its modules, and fonts.conf the PDFs are made with), in order."""
     found: list[Path] = []
     for package in PACKAGES:
         for folder, dirs, files in os.walk(ROOT / package):
             dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-            found += [Path(folder) / f for f in sorted(files) if f.endswith(".py")]
+            found += [Path(folder) / f for f in sorted(files) if f.endswith((".py", ".conf"))]
     return found
 
 

@@ -1,7 +1,7 @@
 """Contexts of the official documents, built from validated models (pure, no I/O).
 
 A context is plain JSON-able data (it is hashed into the cache key); a picture is the dict
-``image(path, sha256, width_mm)``, which only ``pipeline.render`` turns into an embedded image.
+``image(path, sha256, width_mm)``, which only ``pipeline.documents.docx`` turns into an embedded image.
 """
 
 from __future__ import annotations

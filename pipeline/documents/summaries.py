@@ -13,7 +13,7 @@ from typing import Any
 from pipeline.core import status
 from pipeline.core.projects import Project
 from pipeline.core.rules import yuan
-from pipeline.documents import capital, chinese_date, percent
+from pipeline.documents.contexts import capital, chinese_date, percent
 from schemas.decision import Selection
 from schemas.program import Program
 from schemas.sheets import SpotCheck

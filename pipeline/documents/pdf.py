@@ -23,10 +23,10 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from pipeline.cache import engine_version
+from pipeline.documents.docx import write_atomic
 from pipeline.errors import QianghuiError
 from pipeline.parallel import workers
-from pipeline.render import write_atomic
+from pipeline.state.engine import fingerprint
 
 FONTS = Path(__file__).with_name("fonts.conf")
 SECONDS_PER_DOCUMENT = 30      # a generous limit: a 20-page form converts in about a second
@@ -72,7 +72,7 @@ def cache_key(data: bytes, program: str) -> str:
     """The name of a document's PDF in the cache: its bytes, the converter, the engine."""
     digest = hashlib.sha256(data)
     digest.update(office_version(program).encode())
-    digest.update(engine_version().encode())        # the engine's code, fonts.conf included
+    digest.update(fingerprint().encode())        # the engine's code, fonts.conf included
     return digest.hexdigest()
 
 

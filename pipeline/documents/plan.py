@@ -11,14 +11,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from pipeline import documents, summaries
-from pipeline.cache import file_digest
 from pipeline.core import scoring, status
 from pipeline.core.layout import Layout
 from pipeline.core.projects import Index, Project
+from pipeline.documents import contexts as documents
+from pipeline.documents import summaries
+from pipeline.documents.provenance import Provenance
 from pipeline.forms import files
 from pipeline.forms.loading import Config
-from pipeline.provenance import Provenance
+from pipeline.state.manifest import file_digest
 from schemas.completion import Completion
 from schemas.decision import Selection
 from schemas.sheets import SpotCheck

@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TextIO
 
-from pipeline import provenance
 from pipeline.core.layout import Layout
+from pipeline.documents import provenance
 from pipeline.errors import QianghuiError, UsageError
 
 DOCUMENT_LIMIT = 512 * 1024 * 1024

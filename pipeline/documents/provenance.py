@@ -23,8 +23,9 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from pipeline import __version__
-from pipeline.cache import engine_version, file_digest
 from pipeline.errors import QianghuiError
+from pipeline.state.engine import fingerprint
+from pipeline.state.manifest import file_digest
 
 PREFIX = "qianghui."
 NO_COMMIT_TIME = datetime(2000, 1, 1, tzinfo=UTC)     # outside git: a fixed date, not the clock
@@ -86,7 +87,7 @@ class Provenance:
 
 def engine() -> str:
     """The program's version and the hash of the code that shapes documents."""
-    return f"{__version__}+{engine_version()[:8]}"
+    return f"{__version__}+{fingerprint()[:8]}"
 
 
 @dataclass
@@ -204,7 +205,7 @@ def with_custom_part(name: str, content: bytes) -> bytes:
 
 def stamp(data: bytes, origin: Provenance, title: str, author: str) -> bytes:
     """An OOXML package (.docx, .xlsx) with true core and app properties and the provenance."""
-    from pipeline.render import normalize_docx
+    from pipeline.documents.docx import normalize_docx
 
     replaced = {"docProps/core.xml": core_xml(title, author, origin.when, origin.footer()),
                 "docProps/app.xml": app_xml(), CUSTOM_PART: custom_xml(origin.properties())}
