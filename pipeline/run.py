@@ -16,13 +16,8 @@ from pipeline.core import layout
 from pipeline.core.layout import Layout
 from pipeline.core.projects import Index, Project, build_projects
 from pipeline.errors import Problem, QianghuiError
-from pipeline.forms.validate import (
-    Config,
-    ValidationResult,
-    collect_targets,
-    load_config,
-    validate_paths,
-)
+from pipeline.forms.loading import Config, load_config
+from pipeline.forms.validate import ValidationResult, collect_targets, validate_paths
 from pipeline.parallel import map_chunks
 from pipeline.state.manifest import Manifest, input_key
 

@@ -9,7 +9,8 @@ from typing import Any
 
 from pipeline.core import facts, kinds, layout, scoring, status
 from pipeline.errors import Problem
-from pipeline.forms.validate import Config, FileResult, ValidationResult
+from pipeline.forms.loading import Config, FileResult
+from pipeline.forms.validate import ValidationResult
 from schemas.application import Application
 from schemas.completion import Completion
 from schemas.decision import Decision, Selection

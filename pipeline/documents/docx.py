@@ -113,12 +113,12 @@ def render_bytes(template: Path, context: Mapping[str, object]) -> bytes:
 @contextmanager
 def _stored() -> Iterator[None]:
     """Let python-docx write its zip uncompressed: normalize_docx compresses it once, for good."""
-    saved = phys_pkg.ZIP_DEFLATED
-    phys_pkg.ZIP_DEFLATED = zipfile.ZIP_STORED  # type: ignore[misc]
+    saved = getattr(phys_pkg, "ZIP_DEFLATED")      # noqa: B009 - not exported by its stubs
+    setattr(phys_pkg, "ZIP_DEFLATED", zipfile.ZIP_STORED)  # noqa: B010
     try:
         yield
     finally:
-        phys_pkg.ZIP_DEFLATED = saved  # type: ignore[misc]
+        setattr(phys_pkg, "ZIP_DEFLATED", saved)  # noqa: B010
 
 
 def open_template(template: Path) -> DocxTemplate:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipeline.forms.yamlio import Loc
+from pipeline.errors import Loc
 
 _TEMPLATES: dict[str, str] = {
     "missing": "缺少必填字段「{name}」",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
 from pipeline.errors import Problem
@@ -22,7 +22,13 @@ def problems_json(problems: Sequence[Problem]) -> str:
     return json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2)
 
 
-PROBLEM_FORMATS = {"text": problems_text, "json": lambda problems, _summary: problems_json(problems)}
+def problems_json_report(problems: Sequence[Problem], summary: str) -> str:
+    """problems_json, with the reporters' signature (JSON carries no summary line)."""
+    return problems_json(problems)
+
+
+PROBLEM_FORMATS: dict[str, Callable[[Sequence[Problem], str], str]] = {
+    "text": problems_text, "json": problems_json_report}
 
 
 def table(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:

@@ -15,7 +15,6 @@ from pipeline.core import layout, scoring
 from pipeline.core.facts import ineligibility
 from pipeline.core.layout import FileKind, Layout
 from pipeline.core.rules import (
-    Finding,
     Rule,
     apply,
     check_finance,
@@ -23,6 +22,7 @@ from pipeline.core.rules import (
     check_identity,
     yuan,
 )
+from pipeline.errors import Finding
 from pipeline.forms import files
 from pipeline.forms.blanks import REPORT_EXAMPLES
 from pipeline.forms.loading import Config, FileResult, load_form

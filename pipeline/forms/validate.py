@@ -14,12 +14,12 @@ from pathlib import Path
 
 from pipeline.core import kinds, layout
 from pipeline.core.layout import FileKind, Layout
-from pipeline.core.rules import Finding, application_rules, apply, check_identity
-from pipeline.errors import Problem
+from pipeline.core.rules import application_rules, apply, check_identity
+from pipeline.errors import Finding, Loc, Problem
 from pipeline.forms import files
 from pipeline.forms.loading import Config, FileResult, load_config, load_form
 from pipeline.forms.scaffold import PLACEHOLDERS, examples_left
-from pipeline.forms.yamlio import Document, Loc, Mark
+from pipeline.forms.yamlio import Document, Mark
 from pipeline.parallel import map_chunks
 from schemas.application import Application
 

@@ -236,7 +236,7 @@ def _char_at(text: str, mark: Any) -> str:
     lines = text.splitlines()
     if mark.line >= len(lines) or mark.column >= len(lines[mark.line]):
         return ""
-    return lines[mark.line][mark.column]
+    return str(lines[mark.line][mark.column])
 
 
 def translate_syntax(e: yaml.MarkedYAMLError, char: str = "", line: str = "") -> str:
