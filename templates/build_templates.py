@@ -21,7 +21,7 @@ from pathlib import Path
 if not __package__:  # run as a script, or loaded by path: make ``templates`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipeline.documents.docx import write_atomic  # noqa: E402
+from pipeline.atomic import write_atomic  # noqa: E402
 from templates import (  # noqa: E402
     acceptance,
     application,

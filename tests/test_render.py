@@ -18,7 +18,8 @@ from docx.oxml.ns import qn
 from docx.table import _Cell
 from docxread import HEADING, Block, cell_lines, grid, lines, sections, tables
 
-from pipeline.documents.docx import RenderError, normalize_docx, render_bytes, write_atomic
+from pipeline.atomic import write_atomic
+from pipeline.documents.docx import RenderError, normalize_docx, render_bytes
 from pipeline.errors import QianghuiError
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -13,8 +13,8 @@ from pipeline.run import evaluate
 
 def command(lay: Layout, year: int | None, out: TextIO) -> int:
     from pipeline.core.projects import Index
+    from pipeline.documents.jobs import build, with_origins
     from pipeline.documents.plan import plan
-    from pipeline.run import build, with_origins
 
     year = default_year(lay, year)
     validation, projects, config = evaluate(lay, None)

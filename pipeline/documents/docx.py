@@ -7,16 +7,14 @@ A picture travels in the context as plain data, ``{"path", "sha256", "width_mm"}
 key ``image``, and becomes a docxtpl ``InlineImage`` only here, once the file is read and its
 hash checked (so what is drawn is what the cache key was computed from).
 Output is a re-zipped .docx with fixed timestamps and attributes, so the same inputs always
-give the same bytes, and ``write_atomic`` leaves an unchanged file untouched.
+give the same bytes, and ``pipeline.atomic.write_atomic`` leaves an unchanged file untouched.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-import os
 import re
-import tempfile
 import zipfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -227,22 +225,3 @@ def normalize_docx(data: bytes, replaced: Mapping[str, bytes] | None = None) -> 
             target.writestr(info, replaced[name] if name in replaced else source.read(name),
                             compresslevel=6)
     return out.getvalue()
-
-
-def write_atomic(path: Path, data: bytes) -> bool:
-    """Write ``data`` to ``path`` atomically; return False if it already holds exactly that."""
-    if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temp, 0o644)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    return True

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from pipeline.documents.docx import write_atomic
+from pipeline.atomic import write_atomic
 from pipeline.errors import QianghuiError
 from pipeline.parallel import workers
 from pipeline.state.engine import fingerprint

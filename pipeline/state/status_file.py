@@ -1,0 +1,73 @@
+"""build/status.json: every project's status, the problems of all its files, its documents —
+what the watcher, editors and scripts read."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pipeline.atomic import write_text
+from pipeline.core import layout
+from pipeline.core.layout import Layout
+from pipeline.errors import Problem
+from pipeline.forms.validate import ValidationResult
+
+if TYPE_CHECKING:
+    from pipeline.run import RunResult
+
+
+_STATUS: dict[Path, tuple[int, dict[str, str]]] = {}   # status.json → (mtime, key → its line)
+
+
+def write_status(lay: Layout, result: RunResult, requested: set[tuple[int, str]] | None) -> None:
+    """build/status.json: every project's status, errors (of all its files) and documents.
+
+    A partial run merges into the existing file and drops requested projects that are gone;
+    entries are kept serialised in memory, so a save re-encodes only its own projects."""
+    path = lay.build / "status.json"
+    problems = problems_by_project(result.validation)
+    entries: dict[str, str] = {}
+    for p in result.projects:
+        key = f"{p.year}/{p.society}"
+        entries[key] = f"  {json.dumps(key, ensure_ascii=False)}: " + json.dumps({
+            "学会": p.society, "学会名称": p.society_name, "年度": p.year, "状态": p.status,
+            "错误": [pr.format() for pr in problems.get((p.year, p.society), [])],
+            "文档": p.documents}, ensure_ascii=False)
+    if requested is not None:
+        previous = _previous_status(path)
+        gone = {f"{year}/{society}" for year, society in requested} - entries.keys()
+        if (path.exists() and not gone & previous.keys()
+                and all(previous.get(key) == line for key, line in entries.items())):
+            return                           # a save that changed nothing anyone reads here
+        entries = {**{k: v for k, v in previous.items() if k not in gone}, **entries}
+    body = ",\n".join([entries[k] for k in sorted(entries)])
+    write_text(path, '{"projects": {\n' + body + "\n}}\n")
+    _STATUS[path] = (path.stat().st_mtime_ns, entries)
+
+
+def _previous_status(path: Path) -> dict[str, str]:
+    """The serialised entries of status.json: from memory while the file is ours, else read."""
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError:
+        return {}
+    cached = _STATUS.get(path)
+    if cached is not None and cached[0] == mtime:
+        return cached[1]
+    try:
+        projects = json.loads(path.read_text(encoding="utf-8")).get("projects", {})
+    except (OSError, ValueError, AttributeError):
+        return {}
+    return {k: f"  {json.dumps(k, ensure_ascii=False)}: {json.dumps(v, ensure_ascii=False)}"
+            for k, v in projects.items()}
+
+
+def problems_by_project(validation: ValidationResult) -> dict[tuple[int, str], list[Problem]]:
+    """The problems of every file that belongs to one project, grouped by project."""
+    grouped: dict[tuple[int, str], list[Problem]] = {}
+    for fr in validation.files:
+        kind = layout.classify(fr.path)
+        if fr.problems and kind and kind.year and kind.society:
+            grouped.setdefault((kind.year, kind.society), []).extend(fr.problems)
+    return grouped
