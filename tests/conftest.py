@@ -97,6 +97,19 @@ def edited(text: str, edits: str) -> str:
     return text
 
 
+def case_application(case: Path, tmp: Path) -> Path:
+    """The hbjx application.yaml a case folder makes: its own copy, its `.form` expanded into
+    `tmp`, or (a case about other files) the demo's."""
+    own = case / BASE_SOCIETY / "application.yaml"
+    form = own.with_name("application.yaml.form")
+    if own.exists() or not form.exists():
+        return own if own.exists() else REPO / BASE_SOCIETY / "application.yaml"
+    target = tmp / case.name / "application.yaml"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    expand(form, target, tmp)
+    return target
+
+
 def write_padded(target: Path, head: bytes, size: int) -> None:
     """`head` followed by filler (YAML comments or zero bytes) up to `size` bytes."""
     yaml_like = target.suffix == ".yaml"

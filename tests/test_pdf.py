@@ -22,7 +22,7 @@ from pdfcheck import problems, read, seal_boxes
 from test_documents import copy_demo
 from test_render import sample_context
 
-from pipeline.commands import render
+from pipeline.commands.render import render
 from pipeline.core.layout import Layout
 from pipeline.documents import pdf
 from pipeline.documents.docx import render_bytes
@@ -68,7 +68,7 @@ def header_rows(docx: Path) -> set[str]:
 def demo(office: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = copy_demo(tmp_path_factory.mktemp("pdf") / "tree")
     with open(os.devnull, "w", encoding="utf-8") as sink:
-        assert render(Layout(root), sink, pdf=True) == 0
+        assert render(Layout(root), sink, pdf=True)[0] == 0
     return root
 
 

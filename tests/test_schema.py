@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import yaml
+from conftest import case_application
 from pydantic import ValidationError
 
 from pipeline.cli import main
@@ -117,19 +118,17 @@ def test_config_matches_json_schema(name: str, path: str) -> None:
 @pytest.mark.parametrize("case", sorted(p.name for p in (CASES / "valid").iterdir()
                                         if not p.name.startswith(("draft", "yes-no", "fullwidth"))
                                         and not (p / "xfail.txt").exists()))
-def test_valid_submitted_cases_match_json_schema(case: str) -> None:
-    path = CASES / "valid" / case / "submissions/2022/hbjx/application.yaml"
-    assert schema_errors("application", path if path.exists() else BASE) == []
+def test_valid_submitted_cases_match_json_schema(case: str, tmp_path: Path) -> None:
+    assert schema_errors("application", case_application(CASES / "valid" / case, tmp_path)) == []
 
 
 @pytest.mark.parametrize("case", [
     "missing-field-top", "unknown-field", "members-zero", "members-chinese-numeral",
     "amount-zero", "category-unknown", "budget-as-string", "date-slashes",
 ])
-def test_json_schema_also_refuses(case: str) -> None:
+def test_json_schema_also_refuses(case: str, tmp_path: Path) -> None:
     """Mistakes the schema can see are flagged by the editor too, not only by `validate`."""
-    path = CASES / "invalid" / case / "submissions/2022/hbjx/application.yaml"
-    assert schema_errors("application", path) != []
+    assert schema_errors("application", case_application(CASES / "invalid" / case, tmp_path)) != []
 
 
 # --- every message a user can trigger is translated -------------------------------------

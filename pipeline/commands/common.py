@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pipeline.core.layout import Layout
 from pipeline.core.projects import Project
 from pipeline.errors import Problem, QianghuiError, UsageError
 from pipeline.forms.validate import ValidationResult
-from pipeline.history.vcs import Vcs
 from schemas.registry import Person
+
+if TYPE_CHECKING:                 # git (and GitPython) only for the commands that commit
+    from pipeline.history.vcs import Vcs
 
 
 def default_year(lay: Layout, year: int | None) -> int:

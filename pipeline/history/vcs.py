@@ -1,21 +1,33 @@
-"""The only module that runs git: history read in one pass, file contents, commits, identity.
+"""The git adapter, the only user of git and of GitPython: history read in one pass, file
+contents, commits, identity, the central repository's refs and notes.
 
-git is run directly (no wrapper library): the history check streams `git diff-tree` output
-from one process per core and pipelines blob requests to one `git cat-file --batch`, which
-no wrapper offers, and every other call is one git command whose output we parse anyway.
+GitPython's `Repo` finds the repository (a work tree, or the bare repository a hook runs in);
+commands go through its `Git` runner — plain ones whole, and the two streams the history check
+lives on with `as_process`: `git diff-tree --stdin` over the listed commits (one process per
+core, the first part judged while git still writes it) and one `git cat-file --batch` with
+blob requests pipelined (asked ahead, read in order). Every GitCommandError is turned into a
+Chinese QianghuiError here, at the boundary. Only commands that need git import this module
+(GitPython costs 60 ms to import).
 """
 
 from __future__ import annotations
 
 import codecs
+import os
+import re
+import shutil
 import subprocess
 import tempfile
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import IO, NamedTuple
+from typing import Any, NamedTuple
+
+import git
+from git.exc import GitCommandError, GitCommandNotFound, InvalidGitRepositoryError, NoSuchPathError
 
 from pipeline.errors import QianghuiError
 
@@ -25,7 +37,7 @@ _ZERO = "0" * 40
 _GIT = ["git", "-c", "core.quotePath=false"]
 # git's delta-base cache (96 MB by default) costs more in page faults than it saves when
 # trees are read commit after commit; see docs/PERFORMANCE.md.
-_READER = [*_GIT, "-c", "core.deltaBaseCacheLimit=16m"]
+_READER = ["core.quotePath=false", "core.deltaBaseCacheLimit=16m"]
 RECEIVED = "refs/notes/qianghui-received"     # the central server's receipt of each commit
 CHUNK_MIN = 250          # commits; a smaller range is read by one process
 WINDOW = 1000            # blob requests in flight (41 bytes each: far below a pipe's 64 KB)
@@ -65,12 +77,14 @@ class Vcs:
         self.root = root
         self._blobs: Blobs | None = None
         try:
-            bare = self.run("rev-parse", "--is-bare-repository").strip() if root.is_dir() else ""
-        except QianghuiError:
-            bare = ""
-        if bare not in ("true", "false"):
-            raise QianghuiError(f"{root} 不是 git 仓库：请在申报仓库的目录里运行")
-        self.bare = bare == "true"
+            self.repo = git.Repo(root, search_parent_directories=True)
+        except (InvalidGitRepositoryError, NoSuchPathError) as e:
+            raise QianghuiError(f"{root} 不是 git 仓库：请在申报仓库的目录里运行") from e
+        self.bare = self.repo.bare
+        self.git = git.Git(root)        # commands run where the user's paths are relative to
+        # GitPython runs git in the C locale; the user's own hooks (run by `git commit`) keep theirs
+        self.git.update_environment(LANGUAGE=os.environ.get("LANGUAGE", ""),
+                                    LC_ALL=os.environ.get("LC_ALL", ""))
 
     def __enter__(self) -> Vcs:
         return self
@@ -80,13 +94,20 @@ class Vcs:
 
     def run(self, *args: str, stdin: bytes | None = None) -> str:
         """Run one git command (with Chinese paths unquoted); failures become QianghuiError."""
-        try:
-            done = subprocess.run([*_GIT, *args], cwd=self.root, capture_output=True, input=stdin)
-        except OSError as e:
-            raise QianghuiError(f"无法运行 git：{e.strerror}（请先安装 git）") from e
-        if done.returncode != 0:
-            raise QianghuiError(f"git {args[0]} 失败：{_git_message(done.stderr)}")
-        return done.stdout.decode("utf-8", "replace")
+        with tempfile.TemporaryFile() if stdin is not None else _no_file() as source:
+            if source is not None and stdin is not None:
+                source.write(stdin)
+                source.seek(0)
+            with converted(args[0]):
+                out = self.git.execute([*_GIT, *args], istream=source, stdout_as_string=False,
+                                       strip_newline_in_stdout=False)
+        return bytes(out).decode("utf-8", "replace")
+
+    def stream(self, command: str, *args: str, istream: Any) -> Any:
+        """A git process whose output is read as it comes (GitPython's as_process)."""
+        with converted(command):
+            return getattr(self.git(c=_READER), command.replace("-", "_"))(
+                *args, as_process=True, istream=istream)
 
     def resolve(self, rev: str) -> str | None:
         """The commit id a revision names, or None when it does not exist."""
@@ -113,7 +134,7 @@ class Vcs:
             return
         signatures = dict(_signature(line) for line in listing) if signers else {}
         received = self.received(shas)
-        command = [*_READER, "diff-tree", "--stdin", "--always", "--root", "-r", "--raw", "--cc",
+        command = ["--stdin", "--always", "--root", "-r", "--raw", "--cc",
                    "--no-renames", "--no-abbrev", f"--format={_FORMAT}", "--", *paths]
         parts = max(1, min(workers, len(shas) // CHUNK_MIN))
         size = -(-len(shas) // parts)
@@ -121,7 +142,7 @@ class Vcs:
             readers: list[_DiffTree] = []
             try:
                 for i in range(0, len(shas), size):
-                    readers.append(_DiffTree(command, self.root, shas[i:i + size],
+                    readers.append(_DiffTree(self, command, shas[i:i + size],
                                              Path(tmp) / str(i), i == 0))
                 for reader in readers:
                     for record in reader.records():
@@ -198,7 +219,7 @@ class Vcs:
     @property
     def blobs(self) -> Blobs:
         if self._blobs is None:
-            self._blobs = Blobs(self.root)
+            self._blobs = Blobs(self)
         return self._blobs
 
     def blob(self, sha: str) -> bytes:
@@ -252,11 +273,9 @@ class Vcs:
 
     def is_ancestor(self, older: str, newer: str) -> bool:
         """Whether `older` is `newer` or one of its ancestors."""
-        done = subprocess.run([*_GIT, "merge-base", "--is-ancestor", older, newer], cwd=self.root,
-                              capture_output=True)
-        if done.returncode > 1:
-            raise QianghuiError(f"git merge-base 失败：{_git_message(done.stderr)}")
-        return done.returncode == 0
+        with converted("merge-base"):
+            # any revision does (it is handed to `git merge-base --is-ancestor`)
+            return bool(self.repo.is_ancestor(older, newer))  # type: ignore[arg-type]
 
     def commits(self, tips: Iterable[str], exclude: Iterable[str]) -> list[str]:
         """The commits reachable from `tips` but from none of `exclude` (revisions on stdin: a
@@ -327,42 +346,46 @@ class Vcs:
         return [path for path, _ in files]
 
 class _DiffTree:
-    """One `git diff-tree --stdin` over a list of commits: streamed, or written to a file."""
+    """One `git diff-tree --stdin` over a list of commits: streamed, or (a later part, run side
+    by side) copied to a file by a thread while the earlier parts are judged."""
 
-    def __init__(self, command: list[str], cwd: Path, shas: list[str], base: Path,
+    def __init__(self, vcs: Vcs, command: list[str], shas: list[str], base: Path,
                  stream: bool) -> None:
         Path(f"{base}.in").write_text("\n".join(shas) + "\n", encoding="ascii")
-        self.out_path, self.err_path = Path(f"{base}.out"), Path(f"{base}.err")
-        with open(f"{base}.in", "rb") as stdin, open(self.err_path, "wb") as stderr:
-            out: IO[bytes] | int = subprocess.PIPE if stream else open(self.out_path, "wb")
-            try:
-                self.proc = subprocess.Popen(command, cwd=cwd, stdin=stdin, stdout=out,
-                                             stderr=stderr)
-            except OSError as e:
-                raise QianghuiError(f"无法运行 git：{e.strerror}（请先安装 git）") from e
-            finally:
-                if not isinstance(out, int):
-                    out.close()
+        self.out_path = Path(f"{base}.out")
+        with open(f"{base}.in", "rb") as stdin:
+            self.proc = vcs.stream("diff-tree", *command, istream=stdin)
+        self.copier: threading.Thread | None = None
+        if not stream:
+            self.copier = threading.Thread(target=self._copy, daemon=True)
+            self.copier.start()
+
+    def _copy(self) -> None:
+        with open(self.out_path, "wb") as out:
+            shutil.copyfileobj(self.proc.stdout, out, 1 << 16)
 
     def records(self) -> Iterator[str]:
         """The records of the output in order (each starts after a \\x1e)."""
         stream = self.proc.stdout
-        if stream is not None:
-            yield from _split_records(iter(lambda: stream.read1(1 << 16), b""))  # type: ignore[attr-defined]
-        self.proc.wait()
-        if self.proc.returncode != 0:
-            message = _git_message(self.err_path.read_bytes())
-            raise QianghuiError(f"git diff-tree 失败：{message}")
-        if self.proc.stdout is None:
+        if self.copier is None:
+            yield from _split_records(iter(lambda: stream.read1(1 << 16), b""))
+        else:
+            self.copier.join()
+        with converted("diff-tree"):
+            self.proc.wait()
+        if self.copier is not None:
             with open(self.out_path, "rb") as handle:
                 yield from _split_records(iter(lambda: handle.read(1 << 16), b""))
 
     def close(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
-        if self.proc.stdout is not None:
-            self.proc.stdout.close()
+        proc = self.proc.proc
+        if proc is not None and proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        if self.copier is not None:
+            self.copier.join()
+        if proc is not None and proc.stdout is not None:
+            proc.stdout.close()
 
 
 def _split_records(blocks: Iterator[bytes]) -> Iterator[str]:
@@ -380,13 +403,8 @@ class Blobs:
     """Blob contents from one `git cat-file --batch` process, with requests pipelined: ask for
     what will be needed, and git reads it while the caller works on what it already has."""
 
-    def __init__(self, root: Path) -> None:
-        try:
-            self.proc = subprocess.Popen([*_READER, "cat-file", "--batch"], cwd=root,
-                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                         stderr=subprocess.DEVNULL)
-        except OSError as e:
-            raise QianghuiError(f"无法运行 git：{e.strerror}（请先安装 git）") from e
+    def __init__(self, vcs: Vcs) -> None:
+        self.proc = vcs.stream("cat-file", "--batch", istream=subprocess.PIPE)
         assert self.proc.stdin is not None and self.proc.stdout is not None
         self.stdin, self.stdout = self.proc.stdin, self.proc.stdout
         self.store: dict[str, bytes | None] = {}
@@ -432,8 +450,10 @@ class Blobs:
             self.stdin.close()
         except OSError:
             pass
-        self.proc.kill()
-        self.proc.wait()
+        proc = self.proc.proc
+        if proc is not None:
+            proc.kill()
+            proc.wait()
         self.stdout.close()
 
 
@@ -463,6 +483,40 @@ def _unquote(path: str) -> str:
         raw = codecs.escape_decode(path[1:-1].encode())[0]
         return bytes(raw).decode("utf-8", "replace")
     return path
+
+
+class _no_file:
+    """No standard input (a stand-in for the temporary file that holds one)."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+class converted:
+    """GitPython's errors, at the boundary: a QianghuiError naming the git command and git's
+    own reason."""
+
+    def __init__(self, command: str) -> None:
+        self.command = command
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: object, error: BaseException | None, tb: object) -> None:
+        if isinstance(error, GitCommandNotFound):
+            raise QianghuiError("无法运行 git（请先安装 git）") from error
+        if isinstance(error, GitCommandError):
+            raise QianghuiError(f"git {self.command} 失败：{_git_message(_stderr_of(error))}") from error
+
+
+def _stderr_of(error: GitCommandError) -> bytes:
+    """git's own standard error, as GitPython kept it ("\\n  stderr: '…'")."""
+    text = error.stderr if isinstance(error.stderr, str) else str(error.stderr or "")
+    match = re.fullmatch(r"\s*stderr: '(.*)'\s*", text, re.S)
+    return (match.group(1) if match else text).encode("utf-8", "replace")
 
 
 def _git_message(stderr: bytes) -> str:
