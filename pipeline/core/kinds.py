@@ -120,7 +120,11 @@ def forms() -> list[FormKind]:
     return [k for k in KINDS if k.validator]
 
 
+_STATUS_PATHS = tuple(k.path for k in KINDS if k.status and k.per != "sheets")
+
+
+@cache
 def status_paths(year: int | str, society: str) -> tuple[str, ...]:
-    """The files of one project (beside the acceptance sheets) that decide its status."""
-    return tuple(k.at(year=year, society=society) for k in KINDS
-                 if k.status and k.per != "sheets")
+    """The files of one project (beside the acceptance sheets) that decide its status
+    (remembered: the history walk asks for them at every commit that touches the project)."""
+    return tuple(path.format(year=year, society=society) for path in _STATUS_PATHS)
