@@ -14,6 +14,8 @@ import pytest
 from bench.generate import generate, git_env
 from pipeline.documents.pdf import find_office
 
+pytestmark = pytest.mark.slow       # a whole bench run on a small round
+
 ROOT = Path(__file__).resolve().parents[1]
 QIANGHUI = Path(sys.executable).with_name("qianghui")
 ROWS = 8 + (1 if find_office() else 0)        # the PDF row needs LibreOffice

@@ -58,7 +58,7 @@ def rendered_and_replayed(root: Path, capsys: Capture, command: str = "render") 
     assert REPLAYED in render(root, capsys, command)
 
 
-@pytest.mark.parametrize("command", ["render", "run"])
+@pytest.mark.parametrize("command", ["render", pytest.param("run", marks=pytest.mark.slow)])
 @pytest.mark.parametrize("output", ["build/2022/立项名单.docx", "build/2022/登记表.xlsx",
                                     "build/status.json", "build/2022/hbjx/申报表.docx"])
 def test_a_deleted_output_is_rebuilt(demo: Path, capsys: Capture, command: str,

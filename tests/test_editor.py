@@ -25,6 +25,8 @@ from editor import LanguageServer, install
 from pipeline.core.layout import Layout
 from pipeline.run import check_named
 
+pytestmark = pytest.mark.slow       # npm's yaml-language-server and check-jsonschema on every form
+
 REPO = Path(__file__).resolve().parent.parent
 TODAY = date(2022, 12, 31)
 APP = "submissions/2022/hbqx/application.yaml"        # 已驳回: may be edited

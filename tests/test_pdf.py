@@ -30,7 +30,8 @@ from pipeline.documents.docx import render_bytes
 REPO = Path(__file__).resolve().parent.parent
 INSTALLER = REPO / ".ci" / "install-libreoffice"
 
-pytestmark = pytest.mark.libreoffice
+pytestmark = [pytest.mark.slow,     # LibreOffice converts every document
+              pytest.mark.libreoffice]
 
 
 def ensure_office() -> str:

@@ -17,8 +17,9 @@ REPO = Path(__file__).resolve().parent.parent
 PRE_COMMIT = Path(sys.executable).with_name("pre-commit")
 APP = "submissions/2022/hbjx/application.yaml"
 
-pytestmark = pytest.mark.skipif(not PRE_COMMIT.exists(),
-                                reason="pre-commit is not installed (pip install -e '.[dev]')")
+pytestmark = [pytest.mark.slow,     # pre-commit installs its environment
+              pytest.mark.skipif(not PRE_COMMIT.exists(),
+                                reason="pre-commit is not installed (pip install -e '.[dev]')")]
 
 
 def env(home: Path) -> dict[str, str]:

@@ -41,7 +41,8 @@ from gitrepo import (
 
 from pipeline.history.vcs import RECEIVED
 
-pytestmark = pytest.mark.skipif(not QIANGHUI.exists(), reason=f"{QIANGHUI} is not installed")
+pytestmark = [pytest.mark.slow,     # a central repository with real hooks per test
+              pytest.mark.skipif(not QIANGHUI.exists(), reason=f"{QIANGHUI} is not installed")]
 
 MAIN = "refs/heads/main"
 TAG = "refs/tags/round-2022"
