@@ -27,6 +27,7 @@ from templates import (  # noqa: E402
     application,
     assessment,
     completion,
+    implementation,
     selection,
     spotcheck,
 )
@@ -35,7 +36,8 @@ APPLICATION = application.NAME
 # file name → builder of its bytes; 申报表 first
 BUILDERS: dict[str, Callable[[], bytes]] = {
     module.NAME: module.build
-    for module in (application, assessment, completion, selection, acceptance, spotcheck)
+    for module in (application, implementation, assessment, completion, selection, acceptance,
+                   spotcheck)
 }
 
 

@@ -143,6 +143,7 @@ def sheet(who: Who, path: str) -> Script:
 
 
 REPORT = completion_path("hbjx")
+PLAN = "submissions/2022/hbjx/plan.yaml"
 STAMP = f"{FILES}/盖章页.png"
 CLOSE_ROUND = by(ADMIN, replacing(PROGRAM, "已结束: 否", "已结束: 是"), LATER)
 
@@ -187,6 +188,13 @@ CASES: dict[str, Case] = {
         steps(fund, lambda r: report(r, HBNX)), [(REPORT, "权限"), (f"{FILES}/活动1.png", "权限")]),
     "completion: photos once 已立项": Case(
         steps(fund, lambda r: write(r, HBJX, f"{FILES}/活动2.png", b"\x89PNG")), NOTHING),
+    # -- plan.yaml (实施方案): that society, while 已立项 -----------------------------------------
+    "plan: own society once 已立项": Case(steps(fund, lambda r: write(r, HBJX, PLAN)), NOTHING),
+    "plan: another society's user": Case(steps(fund, lambda r: write(r, HBNX, PLAN)),
+                                         [(PLAN, "权限")]),
+    "plan: before 立项": Case(lambda r: write(r, HBJX, PLAN), [(PLAN, "状态")]),
+    "plan: after the report is submitted": Case(steps(reported, lambda r: write(r, HBJX, PLAN)),
+                                                [(PLAN, "状态")]),
     # -- decisions, selection, spot check, config: administrators -----------------------------
     "decision: administrator": Case(by(ADMIN, lambda r: decide(r, "hbjx", "驳回")), NOTHING),
     "decision: second administrator": Case(by(ADMIN2, lambda r: decide(r, "hbjx", "通过")),

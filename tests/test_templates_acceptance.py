@@ -203,7 +203,28 @@ def spotcheck() -> Context:
     }
 
 
+PLANNED = [
+    ("1", "2022年7月1日", "武汉市洪山区社区党群服务中心", "青年学术沙龙第一期", "60", "重温入党誓词，使用党旗、党徽"),
+    ("2", "2022年9月10日", "华中科技大学", TRICKY, "120", "统一标识"),
+]  # fmt: skip
+
+
+def implementation() -> Context:
+    """A 实施方案 of two activities."""
+    return {
+        "provenance": PROVENANCE,
+        "year": "2022",
+        "society_name": "湖北省机械工程学会",
+        "project_name": "“红心向党 智造强省”青年学术沙龙",
+        "first": {"name": "张明", "post": "学会党支部书记"},
+        "direct": {"name": "李华", "post": "学会秘书长"},
+        "rows": records("no date place content expected elements", PLANNED),
+        "date": "2022年6月20日",
+    }
+
+
 SAMPLES: dict[str, Callable[[], Context]] = {
+    "实施方案.docx": implementation,
     "考核表.docx": assessment,
     "结题报告.docx": completion,
     "立项名单.docx": selection,
@@ -212,6 +233,7 @@ SAMPLES: dict[str, Callable[[], Context]] = {
 }
 # the repeated list (and its table: index in document.tables, row of its first item) per template
 LISTS = {
+    "实施方案.docx": ("rows", 1, 1),
     "考核表.docx": ("rows", 1, 1),
     "结题报告.docx": ("activities", 1, 1),
     "立项名单.docx": ("rows", 0, 1),

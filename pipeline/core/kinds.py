@@ -77,6 +77,9 @@ KINDS: tuple[FormKind, ...] = (
     FormKind("completion", "结题报告", "submissions/{year}/{society}/completion.yaml",
              "completion", "schemas.completion:Completion", _R + "validate_completion",
              draftable=True, per="project", status="report", documents=("结题报告",)),
+    FormKind("plan", "实施方案", "submissions/{year}/{society}/plan.yaml", "plan",
+             "schemas.plan:ImplementationPlan", "pipeline.forms.plan:validate_plan",
+             draftable=True, per="project", documents=("实施方案",)),
     FormKind("submission-file", "材料", "submissions/{year}/{society}/{rest}", "submission_file"),
     FormKind("decision", "审核决定", "reviews/{year}/{society}/decision.yaml", "admin",
              "schemas.decision:Decision", _R + "validate_decision", per="project",
@@ -103,6 +106,7 @@ KINDS: tuple[FormKind, ...] = (
 )
 
 BY_NAME: dict[str, FormKind] = {k.name: k for k in KINDS}
+PLAN = "plan"
 
 
 def of(name: str) -> FormKind:

@@ -256,6 +256,7 @@ def make_project(year: int, society: str, fr: FileResult, index: Index,
         line, column = fr.doc.locate(("状态",)) if fr.doc else (0, 0)
         code = "status-violation" if message in outcome.violations else "inspection-missing"
         fr.problems.append(Problem(fr.path, line, column, "状态", code, message))
+    plan_too_early(index.one(kinds.PLAN, (year, society)), outcome.status)
     entry = files.registered
     key = (year, society)
     return Project(year, society, entry.name if entry else society, fr, outcome.status,
@@ -265,3 +266,15 @@ def make_project(year: int, society: str, fr: FileResult, index: Index,
                    report=_valid(index.one(layout.COMPLETION, key), Completion),
                    survey=_valid(index.one(layout.SURVEY, key), Survey),
                    grant=index.grant(year, society), ineligible=the_facts.ineligible)
+
+
+def plan_too_early(plan: FileResult | None, state: str) -> None:
+    """A 实施方案 is reported after 立项: one submitted before is a problem of the plan."""
+    data = plan.data if plan is not None else None
+    if plan is None or not isinstance(data, dict) or data.get("状态") != "已提交":
+        return
+    if state in (*status.REPORTABLE, *status.FINAL):
+        return
+    line, column = plan.doc.locate(("状态",)) if plan.doc else (0, 0)
+    plan.problems.append(Problem(plan.path, line, column, "状态", "plan-before-funding",
+                                 f"项目状态为“{state}”：实施方案在立项后上报（请先保存为“草稿”）"))

@@ -17,6 +17,7 @@ from pipeline.core.rules import yuan
 from pipeline.forms.files import locate
 from schemas.application import Application
 from schemas.completion import Completion, Photo
+from schemas.plan import ImplementationPlan
 from schemas.program import Program, RubricItem
 from schemas.sheets import ScoreSheet
 
@@ -183,3 +184,14 @@ def report_context(project: Project, report: Completion, folder: Path,
                          "note": f.note or ""} for f in report.finance],
             "budget_total": yuan(budget), "actual_total": yuan(actual),
             "actual_capital": capital(actual) if actual else "零元整"}
+
+
+def plan_context(plan: ImplementationPlan, society_name: str, project_name: str) -> dict[str, Any]:
+    """Everything the 实施方案 template shows."""
+    return {"year": str(plan.year), "society_name": society_name, "project_name": project_name,
+            "first": {"name": plan.first.name, "post": plan.first.post},
+            "direct": {"name": plan.direct.name, "post": plan.direct.post},
+            "rows": [{"no": str(i), "date": chinese_date(a.date), "place": a.place,
+                      "content": a.content, "expected": str(a.expected), "elements": a.elements}
+                     for i, a in enumerate(plan.activities, 1)],
+            "date": chinese_date(None)}

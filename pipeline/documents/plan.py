@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from pipeline.core import scoring, status
+from pipeline.core import kinds, scoring, status
 from pipeline.core.layout import Layout
 from pipeline.core.projects import Index, Project
 from pipeline.documents import contexts as documents
@@ -22,10 +22,11 @@ from pipeline.forms.loading import Config
 from pipeline.state.manifest import file_digest
 from schemas.completion import Completion
 from schemas.decision import Selection
+from schemas.plan import ImplementationPlan
 from schemas.sheets import SpotCheck
 
 ISSUER = "湖北省科协科技社团党委"
-BY_SOCIETY = ("申报表.docx", "结题报告.docx")       # written (and signed) by the society
+BY_SOCIETY = ("申报表.docx", "实施方案.docx", "结题报告.docx")       # written (and signed) by the society
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,14 @@ def plan_project(lay: Layout, project: Project, config: Config, index: Index) ->
                 documents.application_context(app, project.society_name,
                                               approval(project, config, index)),
                 out / "申报表.docx")]
+    plan_file = index.one(kinds.PLAN, (project.year, project.society))
+    if (plan_file is not None and isinstance(plan_file.model, ImplementationPlan)
+            and plan_file.model.state == "已提交" and not plan_file.problems
+            and project.status in (*status.REPORTABLE, *status.FINAL)):
+        jobs.append(Job(lay.templates / "实施方案.docx",
+                        documents.plan_context(plan_file.model, project.society_name,
+                                               str(project.raw.get("项目名称") or "")),
+                        out / "实施方案.docx"))
     program = config.programs.get(project.year)
     if project.report is not None and project.status in (status.REPORTED, status.ACCEPTED,
                                                          status.FAILED, status.REPORT_RETURNED):

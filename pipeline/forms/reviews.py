@@ -26,6 +26,7 @@ from pipeline.errors import Finding
 from pipeline.forms import files
 from pipeline.forms.blanks import REPORT_EXAMPLES
 from pipeline.forms.loading import Config, FileResult, load_form
+from pipeline.forms.plan import report_against_plan, reported_plan
 from pipeline.forms.scaffold import examples_left
 from schemas.application import Application
 from schemas.completion import Completion
@@ -149,6 +150,9 @@ def validate_completion(lay: Layout, path: Path, kind: FileKind, config: Config,
     if isinstance(report, Completion) and state is not None and app is not None:
         grant = grant_of(lay, kind.year, kind.society, config, app)
         rules: list[Rule] = [lambda: check_goals(report, app), lambda: check_finance(report, app, grant)]
+        plan = reported_plan(lay, kind.year, kind.society, config)
+        if plan is not None:
+            result.add(report_against_plan(report, plan), warning=True)
         if state == "草稿":          # hints while drafting, never failing
             result.add(apply(rules, partial=True), warning=True)
         else:

@@ -113,6 +113,15 @@ class Check:
             return [("状态", "结题报告已审核通过，不能再修改")]
         return []
 
+    def plan(self, person: Person, change: Change, kind: FileKind) -> list[tuple[str, str]]:
+        """实施方案: the society's, reported once 已立项, locked once the report is submitted."""
+        assert kind.year is not None and kind.society is not None
+        before = self.tree.status_of(kind.year, kind.society)
+        found = self.society_user(person, kind.society)
+        if before != status.FUNDED:
+            found.append(("状态", f"项目状态为“{before or '未申报'}”：实施方案在立项后、提交结题报告前上报和修改"))
+        return found
+
     def submission_file(self, person: Person, change: Change, kind: FileKind) -> list[tuple[str, str]]:
         """A file next to the forms follows the form that references it."""
         assert kind.year is not None and kind.society is not None
