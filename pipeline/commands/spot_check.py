@@ -83,7 +83,7 @@ def spot_check_text(check: SpotCheck) -> str:
 
 def verify(lay: Layout, year: int) -> list[str]:
     """Redo the draw from the file's seed; the differences, empty when the file agrees."""
-    from pipeline.forms.reviews import check_draw
+    from pipeline.forms.spot_check import check_draw
 
     path = lay.root / "reviews" / str(year) / "spot-check.yaml"
     if not path.exists():

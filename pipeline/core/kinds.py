@@ -64,39 +64,37 @@ def _pattern(template: str) -> re.Pattern[str]:
     return re.compile(out + re.escape(template[pos:]) + "$")
 
 
-_V = "pipeline.forms.validate:"
-_R = "pipeline.forms.reviews:"
 
 # In matching order: the first kind whose pattern matches a path is its kind (the catch-all
 # submission-file comes after the forms beside it).
 KINDS: tuple[FormKind, ...] = (
     FormKind("application", "申报表", "submissions/{year}/{society}/application.yaml",
-             "application", "schemas.application:Application", _V + "validate_application",
+             "application", "schemas.application:Application", "pipeline.forms.application:validate_application",
              draftable=True, per="project", status="application", documents=("申报表",),
              title="“党建强会计划”项目申报表"),
     FormKind("completion", "结题报告", "submissions/{year}/{society}/completion.yaml",
-             "completion", "schemas.completion:Completion", _R + "validate_completion",
+             "completion", "schemas.completion:Completion", "pipeline.forms.completion:validate_completion",
              draftable=True, per="project", status="report", documents=("结题报告",)),
     FormKind("plan", "实施方案", "submissions/{year}/{society}/plan.yaml", "plan",
              "schemas.plan:ImplementationPlan", "pipeline.forms.plan:validate_plan",
              draftable=True, per="project", documents=("实施方案",)),
     FormKind("submission-file", "材料", "submissions/{year}/{society}/{rest}", "submission_file"),
     FormKind("decision", "审核决定", "reviews/{year}/{society}/decision.yaml", "admin",
-             "schemas.decision:Decision", _R + "validate_decision", per="project",
+             "schemas.decision:Decision", "pipeline.forms.decision:validate_decision", per="project",
              status="decision"),
     FormKind("panel", "立项评审评分表", "reviews/{year}/{society}/panel/{expert}.yaml", "expert",
-             "schemas.sheets:ScoreSheet", _R + "validate_sheet", schema="score-sheet",
+             "schemas.sheets:ScoreSheet", "pipeline.forms.sheets:validate_sheet", schema="score-sheet",
              per_year_schema=True, per="sheets", documents=("立项评分表",)),
     FormKind("acceptance", "考核表", "reviews/{year}/{society}/acceptance/{expert}.yaml", "expert",
-             "schemas.sheets:ScoreSheet", _R + "validate_sheet", schema="score-sheet",
+             "schemas.sheets:ScoreSheet", "pipeline.forms.sheets:validate_sheet", schema="score-sheet",
              per_year_schema=True, per="sheets", status="acceptance", documents=("考核表",)),
     FormKind("survey", "问卷调查与民主测评", "reviews/{year}/{society}/survey.yaml", "survey",
-             "schemas.sheets:Survey", _R + "validate_survey", per="project"),
+             "schemas.sheets:Survey", "pipeline.forms.survey:validate_survey", per="project"),
     FormKind("selection", "立项名单", "reviews/{year}/selection.yaml", "admin",
-             "schemas.decision:Selection", _R + "validate_selection", per_year_schema=True,
+             "schemas.decision:Selection", "pipeline.forms.selection:validate_selection", per_year_schema=True,
              per="year", status="selection", documents=("立项名单",)),
     FormKind("spot-check", "财务抽查", "reviews/{year}/spot-check.yaml", "admin",
-             "schemas.sheets:SpotCheck", _R + "validate_spot_check", per="year",
+             "schemas.sheets:SpotCheck", "pipeline.forms.spot_check:validate_spot_check", per="year",
              documents=("财务抽查",)),
     FormKind("program", "年度申报通知", "config/program-{year}.yaml", "admin",
              "schemas.program:Program", status="program"),

@@ -294,3 +294,11 @@ def read_model(lay: Layout, path: Path, kind: str, model: type[BaseModel]) -> An
     if result.problems or result.model is None:
         raise QianghuiError(f"{result.path} 有错误，请先修正（qianghui validate）", result.problems)
     return result.model
+
+
+def loaded(lay: Layout, path: Path, kind: str, model: type, config: Config) -> FileResult:
+    """A form read once per run (cached in config.loaded), e.g. the application of a report."""
+    rel = lay.rel(path)
+    if rel not in config.loaded:
+        config.loaded[rel], _ = load_form(path, rel, kind, model)
+    return config.loaded[rel]

@@ -15,7 +15,7 @@ from pathlib import Path
 from pipeline.core.layout import FileKind, Layout
 from pipeline.core.rules import check_identity
 from pipeline.errors import Finding
-from pipeline.forms.loading import Config, FileResult, load_form
+from pipeline.forms.loading import Config, FileResult, load_form, loaded
 from schemas.completion import Completion
 from schemas.plan import ImplementationPlan
 
@@ -44,8 +44,6 @@ def outside_year(plan: ImplementationPlan, year: int) -> list[Finding]:
 
 def reported_plan(lay: Layout, year: int, society: str, config: Config) -> ImplementationPlan | None:
     """The project's plan, once reported (状态: 已提交) and valid."""
-    from pipeline.forms.reviews import loaded
-
     path = lay.submission_dir(year, society) / "plan.yaml"
     if not path.exists():
         return None

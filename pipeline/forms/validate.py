@@ -1,4 +1,6 @@
-"""Files → problems: the validator of each file kind, and the whole-tree run.
+"""Files → problems: the whole-tree run over the validators the table of kinds names (one module
+per file kind in pipeline/forms/: application, completion, plan, decision, sheets, survey,
+selection, spot_check).
 
 Collect, then report: every file is checked and every problem kept; nothing stops at the first
 broken file.
@@ -14,14 +16,10 @@ from pathlib import Path
 
 from pipeline.core import kinds, layout
 from pipeline.core.layout import FileKind, Layout
-from pipeline.core.rules import application_rules, apply, check_identity
-from pipeline.errors import Finding, Loc, Problem
-from pipeline.forms import files
-from pipeline.forms.loading import Config, FileResult, load_config, load_form
-from pipeline.forms.scaffold import PLACEHOLDERS, examples_left
+from pipeline.errors import Loc, Problem
+from pipeline.forms.loading import Config, FileResult, load_config
 from pipeline.forms.yamlio import Document, Mark
 from pipeline.parallel import map_chunks
-from schemas.application import Application
 
 
 @dataclass
@@ -48,42 +46,6 @@ class ValidationResult:
         text += f"（{bad} 个文件有错误）" if bad else ""
         hints = len(self.warnings)
         return text + (f"，{hints} 个提示（草稿中待改的地方，不影响保存）" if hints else "")
-
-
-def validate_application(lay: Layout, path: Path, kind: FileKind, config: Config,
-                         today: date) -> FileResult:
-    """申报表: schema, folder identity, and every rule on what parsed — once submitted also the
-    referenced files; a draft's rule findings are warnings."""
-    result, doc = load_form(path, lay.rel(path), layout.APPLICATION, Application)
-    config.loaded[lay.rel(path)] = result
-    if doc is None or not isinstance(doc.data, dict):
-        return result
-    assert kind.year is not None and kind.society is not None
-    findings = check_identity(doc.data.get("年度"), doc.data.get("学会"), folder_year=kind.year,
-                              folder_society=kind.society, registry=config.registry)
-    app, partial = result.parsed, result.model is None
-    state = getattr(app, "state", None)
-    if isinstance(app, Application) and state is not None and not findings:
-        program = config.programs.get(getattr(app, "year", kind.year))
-        rules = application_rules(app, program, config.registry, today)
-        if state == "草稿":          # hints while drafting, never failing
-            result.add(apply(rules, partial=True), warning=True)
-        else:
-            rules.append(lambda: check_references(path.parent, app))
-            findings += apply(rules, partial=partial)
-            findings += examples_left(doc, PLACEHOLDERS)
-    result.add(findings)
-    return result
-
-
-def check_references(folder: Path, app: Application) -> list[Finding]:
-    """盖章页 (image ≤ 3 MB) and 附件 (≤ 100 MB) exist inside the folder and are what they claim."""
-    found = []
-    for key, ref, rule in (("盖章页", app.stamp, files.IMAGE), ("附件", app.attachment, files.ATTACHMENT)):
-        message = files.check_reference(folder, ref, rule) if ref else None
-        if message:
-            found.append(Finding((key,), "file-invalid", message))
-    return found
 
 
 Validator = Callable[[Layout, Path, FileKind, Config, date], FileResult]

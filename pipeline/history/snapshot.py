@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from pipeline.core import facts, layout, status
 from pipeline.core.kinds import status_paths
-from pipeline.forms.reviews import sheet_findings
+from pipeline.forms.sheets import sheet_findings
 from pipeline.forms.yamlio import YamlError, content_hash, load_bytes
 from pipeline.history import rights
 from pipeline.history.vcs import Change, Commit, Vcs, is_absent
