@@ -1,8 +1,8 @@
 """实施方案: a society's implementation plan — who answers for the project, and each activity.
 
 Context: ``year``, ``society_name``, ``project_name``, ``first`` / ``direct`` ({name, post}),
-``rows`` ({no, date, place, content, expected, elements}); the 落款 is the society's, dated
-``date`` (the day the plan was last changed in git, else blank).
+``rows`` ({no, date, place, content, expected, elements}); the 落款 is the society's (its
+seal), dated ``date`` (left blank, to be dated when it is sealed).
 """
 
 from __future__ import annotations
@@ -52,5 +52,5 @@ def build() -> bytes:
     add_section_heading(document, "二、活动安排")
     add_list_table(document, ROWS)
     add_par(document, "", line=12)
-    add_sign_off(document, sum(ROWS.widths_cm), "{{ date }}")
+    add_sign_off(document, sum(ROWS.widths_cm), "{{ date }}", "{{ society_name }}")  # its seal
     return to_bytes(document)

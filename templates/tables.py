@@ -259,10 +259,11 @@ def add_seal_lines(seal: _Cell, *lines: str, font: Font = BODY) -> None:
 ISSUER = "湖北省科协科技社团党委"
 
 
-def add_sign_off(container: Container, width_cm: float, date: str) -> _Cell:
-    """The 落款 of a year document: the issuer and ``date`` in a dashed seal box at the right,
-    kept on one page; returns the (borderless) cell on its left, for an approval's text."""
+def add_sign_off(container: Container, width_cm: float, date: str, issuer: str = ISSUER) -> _Cell:
+    """The 落款 of a document: ``issuer`` (default: the association's office) and ``date`` in a
+    dashed seal box at the right, kept on one page; returns the (borderless) cell on its left,
+    for an approval's text."""
     text, seal = add_seal_table(container, (width_cm - SEAL_CM - 1.8, SEAL_CM + 1.8),
                                 framed=False)       # the issuer's name on one line
-    add_seal_lines(seal, ISSUER, date)
+    add_seal_lines(seal, issuer, date)
     return text
