@@ -7,15 +7,14 @@ seal), dated ``date`` (left blank, to be dated when it is sealed).
 
 from __future__ import annotations
 
-from templates.pages import add_title, new_document, to_bytes
+from templates.pages import new_year_form, to_bytes
 from templates.style import CENTER, LEFT, SMALL_BODY, SMALL_LABEL, add_par
 from templates.tables import (
     ListTable,
-    add_field_rows,
+    add_field_section,
     add_list_table,
     add_section_heading,
     add_sign_off,
-    new_table,
 )
 
 NAME = "实施方案.docx"
@@ -42,13 +41,8 @@ ROWS = ListTable(
 
 def build() -> bytes:
     """The 实施方案 template as normalised .docx bytes."""
-    document = new_document(FORM_TITLE)
-    add_title(document, ("{{ year }}", "年度" + FORM_TITLE[:8]), (FORM_TITLE[8:],))
-    add_par(document, "", line=12)
-    add_section_heading(document, "一、责任落实")
-    fields = new_table(document, len(FIELDS), FIELD_COLUMNS_CM)
-    add_field_rows(fields, FIELDS)
-    add_par(document, "", line=12)
+    document = new_year_form(FORM_TITLE)
+    add_field_section(document, "一、责任落实", FIELDS, FIELD_COLUMNS_CM)
     add_section_heading(document, "二、活动安排")
     add_list_table(document, ROWS)
     add_par(document, "", line=12)

@@ -199,3 +199,14 @@ def with_app_properties(data: bytes) -> bytes:
     from pipeline.documents.provenance import app_xml
 
     return normalize_docx(data, {"docProps/app.xml": app_xml().encode("utf-8")})
+
+
+def new_year_form(form_title: str) -> DocxDocument:
+    """A document titled "<year>年度" + ``form_title`` over two lines (the call's 8 characters,
+    then the rest), with the blank line under the title."""
+    from templates.style import add_par  # style imports this module
+
+    document = new_document(form_title)
+    add_title(document, ("{{ year }}", "年度" + form_title[:8]), (form_title[8:],))
+    add_par(document, "", line=12)
+    return document

@@ -7,7 +7,7 @@ Context: ``year``, ``funded_count``, ``rate`` ("5%"), ``count``, ``seed``, ``met
 
 from __future__ import annotations
 
-from templates.pages import add_title, new_document, to_bytes
+from templates.pages import new_year_form, to_bytes
 from templates.style import (
     CENTER,
     JUSTIFY,
@@ -19,11 +19,10 @@ from templates.style import (
 )
 from templates.tables import (
     ListTable,
-    add_field_rows,
+    add_field_section,
     add_list_table,
     add_section_heading,
     add_sign_off,
-    new_table,
 )
 
 NAME = "财务抽查.docx"
@@ -52,14 +51,9 @@ ROWS = ListTable(
 
 def build() -> bytes:
     """The 财务抽查 template as normalised .docx bytes."""
-    document = new_document(FORM_TITLE)
-    add_title(document, ("{{ year }}", "年度" + FORM_TITLE[:8]), (FORM_TITLE[8:],))
-    add_par(document, "", line=12)
-    add_section_heading(document, "一、抽查方式")
-    fields = new_table(document, len(FIELDS), FIELD_COLUMNS_CM)
-    add_field_rows(fields, FIELDS)
+    document = new_year_form(FORM_TITLE)
+    fields = add_field_section(document, "一、抽查方式", FIELDS, FIELD_COLUMNS_CM)
     fields.cell(len(FIELDS) - 1, 1).paragraphs[0].alignment = JUSTIFY  # 抽取方法, a sentence
-    add_par(document, "", line=12)
     add_section_heading(document, "二、抽查结果")
     add_list_table(document, ROWS)
     add_par(document, "", line=12)

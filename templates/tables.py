@@ -267,3 +267,13 @@ def add_sign_off(container: Container, width_cm: float, date: str, issuer: str =
                                 framed=False)       # the issuer's name on one line
     add_seal_lines(seal, issuer, date)
     return text
+
+
+def add_field_section(document: Container, heading: str, fields: Sequence[tuple[str, ...]],
+                      widths_cm: Sequence[float]) -> Table:
+    """A numbered section of label/value rows (``add_field_rows``), with the blank line after."""
+    add_section_heading(document, heading)
+    table = new_table(document, len(fields), widths_cm)
+    add_field_rows(table, fields)
+    add_par(document, "", line=12)
+    return table
