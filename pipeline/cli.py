@@ -1,7 +1,8 @@
 """qianghui: 党建强会计划申报系统的命令行。
 
 Usage errors exit 2, problems in the files exit 1, success 0; a bug prints one line (the
-traceback only with --debug).
+traceback only with --debug). Long because it is the whole command line in one place: one
+handler and one parser block per subcommand, nothing else.
 """
 
 from __future__ import annotations

@@ -3,6 +3,8 @@
 Events are mapped to repository paths and settled per file (handled once no new event came for
 `settle` seconds; a storm is taken as one batch). Settled paths whose content really changed go
 to the orchestrator, restricted to the projects they affect; each project gets one line.
+
+Long because settling events (storms, editors' temporary files, rescans) is the hard part.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from gitrepo import HBJX, HBNX, STRANGER, Repo, application, make_repo, run_git
 from pipeline import parallel
 from pipeline.errors import QianghuiError
 from pipeline.history import check as history
-from pipeline.history import vcs
+from pipeline.history import streams, vcs
 from pipeline.history.vcs import Vcs, parse_record
 
 
@@ -90,7 +90,7 @@ def test_empty_range_yields_nothing(branchy: Path) -> None:
 
 
 def test_blobs_pipelined_past_the_window(branchy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(vcs, "WINDOW", 2)
+    monkeypatch.setattr(streams, "WINDOW", 2)
     with Vcs(branchy) as repo:
         blobs = repo.tree_blobs("HEAD")
         repo.prefetch(list(blobs.values()) * 3)               # repeats are asked once

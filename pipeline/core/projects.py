@@ -1,4 +1,8 @@
-"""Projects of a round: one per application, with its derived status (pure over loaded files)."""
+"""Projects of a round: one per application, with its derived status (pure over loaded files).
+
+Long because a project is read from every kind of file: the Project record, the Index of the
+review-side files, the scores and the status facts stay together so one read serves all three.
+"""
 
 from __future__ import annotations
 

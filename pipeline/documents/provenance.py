@@ -5,6 +5,8 @@ that changed any of them), the sha256 of every input file and the engine's versi
 a short 数据版本 line in its footer. Its dates are that commit's (never the clock), so the same
 inputs give the same bytes. The .docx and .xlsx keep these in ``docProps/custom.xml`` (with
 true ``core.xml`` and ``app.xml``); the PDFs in their document information.
+
+Long because it both writes and reads provenance, for .docx, .xlsx and .pdf.
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@ Each blank starts with the schema modeline, explains itself in Chinese comments,
 the engine already knows (the application's goals and budget lines for the report, the year's
 indicators and maxima for a score sheet, the expert from the git identity, the previous year's
 call for a new round) and is never written over an existing file.
+
+Long because it holds the blank of every form a person writes, each a few lines of template.
 """
 
 from __future__ import annotations

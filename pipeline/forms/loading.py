@@ -2,6 +2,8 @@
 
 Shared by the validators of every file kind (pipeline.forms.validate) and by the commands that
 read a single file.
+
+Long because it also keeps the config caches (packed registry and people, by content hash).
 """
 
 from __future__ import annotations

@@ -5,6 +5,9 @@ and None here, so nothing is converted behind the user's back (`02787654321`, `n
 stay text for the schema to judge) and each value keeps the line and column it was typed at.
 Aliases, anchors, tags, merge keys, duplicate keys, deep nesting, oversized, binary and non-UTF-8
 files are refused with a Chinese message pointing at the place.
+
+Long because it is the whole safe YAML reader: events to data, marks, the refusals and their
+Chinese messages, and the two surgical edits (replace a scalar, a block) submit and review make.
 """
 
 from __future__ import annotations

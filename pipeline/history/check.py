@@ -3,6 +3,8 @@
 The walk keeps the round's files as they stand before each commit (path → blob), so every
 judgement uses the state at the parent: the people list (nobody can enable themselves), the
 project's status (locked after 立项; 结题 only once 已立项) and the program's deadline.
+
+Long because it is the rule book: one method per rule of the lock table, beside the walk.
 """
 
 from __future__ import annotations

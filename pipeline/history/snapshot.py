@@ -1,6 +1,8 @@
 """The round's files at one point of a history walk: path → blob, parsed lazily.
 
 Used by the history check (the state before each commit) and by `qianghui history`.
+
+Long because it mirrors, for blobs, every read the working tree's status derivation makes.
 """
 
 from __future__ import annotations

@@ -8,18 +8,15 @@ core, the first part judged while git still writes it) and one `git cat-file --b
 blob requests pipelined (asked ahead, read in order). Every GitCommandError is turned into a
 Chinese QianghuiError here, at the boundary. Only commands that need git import this module
 (GitPython costs 60 ms to import).
+
+Long because every git command the engine runs is here, each with its parsing.
 """
 
 from __future__ import annotations
 
 import codecs
 import os
-import re
-import shutil
-import subprocess
 import tempfile
-import threading
-from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -27,20 +24,20 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import git
-from git.exc import GitCommandError, GitCommandNotFound, InvalidGitRepositoryError, NoSuchPathError
+from git.exc import InvalidGitRepositoryError, NoSuchPathError
 
 from pipeline.errors import QianghuiError
+from pipeline.history.streams import ZERO as _ZERO
+from pipeline.history.streams import Blobs, _DiffTree, converted
 
 _FORMAT = "%x1e" + "%x1f".join(["%H", "%P", "%an", "%ae", "%aI", "%cI", "%s"])
 _LIST = "%H%x1f%G?%x1f%GS%x1f%GF"   # one line per commit: id, signature status, signer, key
-_ZERO = "0" * 40
 _GIT = ["git", "-c", "core.quotePath=false"]
 # git's delta-base cache (96 MB by default) costs more in page faults than it saves when
 # trees are read commit after commit; see docs/PERFORMANCE.md.
 _READER = ["core.quotePath=false", "core.deltaBaseCacheLimit=16m"]
 RECEIVED = "refs/notes/qianghui-received"     # the central server's receipt of each commit
 CHUNK_MIN = 250          # commits; a smaller range is read by one process
-WINDOW = 1000            # blob requests in flight (41 bytes each: far below a pipe's 64 KB)
 
 
 class Change(NamedTuple):
@@ -345,118 +342,6 @@ class Vcs:
             target.write_bytes(self.blob(blob))
         return [path for path, _ in files]
 
-class _DiffTree:
-    """One `git diff-tree --stdin` over a list of commits: streamed, or (a later part, run side
-    by side) copied to a file by a thread while the earlier parts are judged."""
-
-    def __init__(self, vcs: Vcs, command: list[str], shas: list[str], base: Path,
-                 stream: bool) -> None:
-        Path(f"{base}.in").write_text("\n".join(shas) + "\n", encoding="ascii")
-        self.out_path = Path(f"{base}.out")
-        with open(f"{base}.in", "rb") as stdin:
-            self.proc = vcs.stream("diff-tree", *command, istream=stdin)
-        self.copier: threading.Thread | None = None
-        if not stream:
-            self.copier = threading.Thread(target=self._copy, daemon=True)
-            self.copier.start()
-
-    def _copy(self) -> None:
-        with open(self.out_path, "wb") as out:
-            shutil.copyfileobj(self.proc.stdout, out, 1 << 16)
-
-    def records(self) -> Iterator[str]:
-        """The records of the output in order (each starts after a \\x1e)."""
-        stream = self.proc.stdout
-        if self.copier is None:
-            yield from _split_records(iter(lambda: stream.read1(1 << 16), b""))
-        else:
-            self.copier.join()
-        with converted("diff-tree"):
-            self.proc.wait()
-        if self.copier is not None:
-            with open(self.out_path, "rb") as handle:
-                yield from _split_records(iter(lambda: handle.read(1 << 16), b""))
-
-    def close(self) -> None:
-        proc = self.proc.proc
-        if proc is not None and proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        if self.copier is not None:
-            self.copier.join()
-        if proc is not None and proc.stdout is not None:
-            proc.stdout.close()
-
-
-def _split_records(blocks: Iterator[bytes]) -> Iterator[str]:
-    pending = b""
-    for block in blocks:
-        *done, pending = (pending + block).split(b"\x1e")
-        for record in done:
-            if record:
-                yield record.decode("utf-8", "replace")
-    if pending:
-        yield pending.decode("utf-8", "replace")
-
-
-class Blobs:
-    """Blob contents from one `git cat-file --batch` process, with requests pipelined: ask for
-    what will be needed, and git reads it while the caller works on what it already has."""
-
-    def __init__(self, vcs: Vcs) -> None:
-        self.proc = vcs.stream("cat-file", "--batch", istream=subprocess.PIPE)
-        assert self.proc.stdin is not None and self.proc.stdout is not None
-        self.stdin, self.stdout = self.proc.stdin, self.proc.stdout
-        self.store: dict[str, bytes | None] = {}
-        self.asked: deque[str] = deque()          # requested, answers not read yet, in order
-        self.pending: set[str] = set()
-
-    def ask(self, shas: Iterable[str]) -> None:
-        for sha in shas:
-            if sha in self.store or sha in self.pending or sha == _ZERO:
-                continue
-            if len(self.asked) >= WINDOW:
-                self._answer()
-            self.stdin.write(sha.encode("ascii") + b"\n")
-            self.asked.append(sha)
-            self.pending.add(sha)
-
-    def get(self, sha: str) -> bytes:
-        if sha not in self.store:
-            self.ask([sha])
-            while sha not in self.store:
-                self._answer()
-        content = self.store[sha]
-        if content is None:
-            raise QianghuiError(f"git 仓库中缺少对象 {sha}（仓库可能不完整）")
-        return content
-
-    def _answer(self) -> None:
-        """Read the answer to the oldest request."""
-        self.stdin.flush()
-        sha = self.asked.popleft()
-        self.pending.discard(sha)
-        header = self.stdout.readline().split()
-        if len(header) != 3:        # "<sha> missing", or the process died
-            self.store[sha] = None
-            if not header:
-                raise QianghuiError("git cat-file 意外退出")
-            return
-        size = int(header[2])
-        self.store[sha] = self.stdout.read(size + 1)[:size]
-
-    def close(self) -> None:
-        try:
-            self.stdin.close()
-        except OSError:
-            pass
-        proc = self.proc.proc
-        if proc is not None:
-            proc.kill()
-            proc.wait()
-        self.stdout.close()
-
-
 def parse_record(record: str) -> Commit:
     """One `--raw` record in our format → Commit."""
     header, _, raw = record.partition("\n")
@@ -493,41 +378,6 @@ class _no_file:
 
     def __exit__(self, *exc: object) -> None:
         return None
-
-
-class converted:
-    """GitPython's errors, at the boundary: a QianghuiError naming the git command and git's
-    own reason."""
-
-    def __init__(self, command: str) -> None:
-        self.command = command
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind: object, error: BaseException | None, tb: object) -> None:
-        if isinstance(error, GitCommandNotFound):
-            raise QianghuiError("无法运行 git（请先安装 git）") from error
-        if isinstance(error, GitCommandError):
-            raise QianghuiError(f"git {self.command} 失败：{_git_message(_stderr_of(error))}") from error
-
-
-def _stderr_of(error: GitCommandError) -> bytes:
-    """git's own standard error, as GitPython kept it ("\\n  stderr: '…'")."""
-    text = error.stderr if isinstance(error.stderr, str) else str(error.stderr or "")
-    match = re.fullmatch(r"\s*stderr: '(.*)'\s*", text, re.S)
-    return (match.group(1) if match else text).encode("utf-8", "replace")
-
-
-def _git_message(stderr: bytes) -> str:
-    """What git said went wrong: its fatal/error line (hints and usage lines are not the
-    reason), else its last line."""
-    lines = [line.strip() for line in stderr.decode("utf-8", "replace").splitlines() if line.strip()]
-    for line in lines:
-        for prefix in ("fatal: ", "error: "):
-            if line.startswith(prefix):
-                return line.removeprefix(prefix)
-    return lines[-1] if lines else "未知错误"
 
 
 def is_absent(blob: str) -> bool:
