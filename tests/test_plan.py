@@ -94,3 +94,15 @@ def test_a_report_activity_the_plan_did_not_name_is_a_warning(demo: Path, capsys
     assert code == 0                                   # a warning: the report is not refused
     assert [(p["code"], p.get("warning")) for p in problems] == [("report-not-in-plan", True)]
     assert "2022-10-18" in str(problems[0]["message"])
+
+
+def test_the_blank_is_a_clean_draft_and_a_draft_is_still_checked(demo: Path, capsys: Capture) -> None:
+    assert main(["-C", str(demo), "new", "实施方案", "--学会", "hbdz", "--年度", "2022"]) == 0
+    capsys.readouterr()
+    assert validate(demo, capsys, "submissions/2022/hbdz/plan.yaml") == (0, [])
+    path = demo / "submissions/2022/hbdz/plan.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "  - 日期:                      # 如 2022-07-01", "  - 日期: 2021-12-01"), encoding="utf-8")
+    code, problems = validate(demo, capsys, "submissions/2022/hbdz/plan.yaml")
+    assert (code, [(p["code"], p.get("warning")) for p in problems]) == (
+        0, [("plan-outside-year", True)])                    # a hint while a draft

@@ -161,6 +161,36 @@ def completion(req: Request) -> Path:
     return target
 
 
+PLAN = """\
+# 实施方案：{name}「{project}」——立项后、第一次活动之前上报
+年度: {year}
+学会: {society}
+状态: 草稿                     # 草稿：可反复保存；填好后改为 已提交 并推送，即为上报
+第一责任人:                    # 学会党组织书记（或学会主要负责人）
+  姓名:
+  职务:
+直接责任人:                    # 项目的具体负责人
+  姓名:
+  职务:
+活动安排:                      # 每次活动一项，日期须在 {year} 年度内
+  - 日期:                      # 如 {year}-07-01
+    地点:
+    内容:
+    预计参加人数:              # 整数
+    党建元素:                  # 如 重温入党誓词，使用党旗、党徽和统一标识
+"""
+
+
+def plan(req: Request) -> Path:
+    """实施方案 for a funded project (the status decides whether it may be reported)."""
+    society = req.society()
+    data = applied(req, society)
+    target = req.lay.submission_dir(req.year, society.id) / "plan.yaml"
+    write_new(req.lay, target, modeline(req.lay, target, "plan") + PLAN.format(
+        name=society.name, project=data.get("项目名称") or "", society=society.id, year=req.year))
+    return target
+
+
 def expert(req: Request) -> Person:
     """The enabled expert behind the git identity."""
     from pipeline.history.vcs import Vcs
@@ -308,6 +338,7 @@ def program(req: Request) -> Path:
 
 BLANKS: dict[str, Callable[[Request], Path]] = {
     "申报表": application,
+    "实施方案": plan,
     "结题报告": completion,
     "立项评分表": lambda req: sheet(req, layout.PANEL),
     "考核表": lambda req: sheet(req, layout.ACCEPTANCE),

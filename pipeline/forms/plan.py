@@ -1,7 +1,7 @@
 """The validator of 实施方案 (plan.yaml), and the check of a 结题报告 against the plan reported.
 
 Errors: the form's shape, 年度/学会 against its folder, an activity dated outside the project's
-year. A report's activity on a date the plan did not name is a warning: plans change, and the
+year (a hint while the plan is a draft). A report's activity on a date the plan did not name is a warning: plans change, and the
 report explains why (项目实施情况); the office reads the warning, nothing is refused.
 Whether a plan may be reported at all (only once 已立项) is the status's to say: see
 core.projects (the working tree) and history.check (who changed it when).
@@ -29,17 +29,27 @@ def validate_plan(lay: Layout, path: Path, kind: FileKind, config: Config,
         return result
     findings = check_identity(doc.data.get("年度"), doc.data.get("学会"), folder_year=kind.year,
                               folder_society=kind.society, registry=config.registry)
-    plan = result.parsed
-    if isinstance(plan, ImplementationPlan):
-        findings += outside_year(plan, kind.year)
+    draft = doc.data.get("状态") == "草稿"           # a draft's rule findings are hints
     result.add(findings)
+    result.add(outside_year(doc.data, kind.year), warning=draft)
     return result
 
 
-def outside_year(plan: ImplementationPlan, year: int) -> list[Finding]:
-    return [Finding(("活动安排", i, "日期"), "plan-outside-year",
-                    f"活动日期 {a.date.isoformat()} 不在 {year} 年度内：实施方案的活动须在项目年度内开展")
-            for i, a in enumerate(plan.activities) if a.date.year != year]
+def outside_year(data: dict[str, object], year: int) -> list[Finding]:
+    """Activities dated outside the project's year, read from the form as typed (a draft's
+    activities are not models yet)."""
+    activities = data.get("活动安排")
+    found = []
+    for i, activity in enumerate(activities if isinstance(activities, list) else []):
+        typed = activity.get("日期") if isinstance(activity, dict) else None
+        try:
+            day = date.fromisoformat(str(typed)) if typed else None
+        except ValueError:
+            day = None                   # not a date: the model says so, in Chinese
+        if day is not None and day.year != year:
+            found.append(Finding(("活动安排", i, "日期"), "plan-outside-year",
+                                 f"活动日期 {day.isoformat()} 不在 {year} 年度内：实施方案的活动须在项目年度内开展"))
+    return found
 
 
 def reported_plan(lay: Layout, year: int, society: str, config: Config) -> ImplementationPlan | None:
