@@ -54,7 +54,7 @@ def events(tree: Tree, commit: Commit, year: int, society: str) -> list[str]:
 
 
 def _meaning(kind: str, before: Any, after: Any, society: str) -> list[str]:
-    if kind in (layout.APPLICATION, layout.COMPLETION):
+    if kind in kinds.BY_NAME and kinds.of(kind).draftable:     # forms with a 状态: 草稿 → 已提交
         what = kinds.of(kind).label
         old = before.get("状态") if isinstance(before, dict) else None
         new = after.get("状态") if isinstance(after, dict) else None
