@@ -146,3 +146,43 @@ def test_the_fingerprint_covers_every_engine_module() -> None:
     assert {"pipeline/forms/yamlio.py", "pipeline/core/kinds.py", "schemas/application.py",
             "pipeline/state/engine.py"} <= names
     assert any(n.startswith("pydantic-") for n in engine.libraries())
+
+
+def written(root: Path, capsys: Capture) -> set[str]:
+    """The documents one (unreplayed) render wrote, from its manifests' view: what changed."""
+    before = {p: p.stat().st_mtime_ns for p in (root / "build").rglob("*.docx")}
+    for stamp in (root / "build").glob(".stamp-*.json"):
+        stamp.unlink()                         # the replay would answer first
+    render(root, capsys)
+    return {p.relative_to(root).as_posix() for p in (root / "build").rglob("*.docx")
+            if before.get(p) != p.stat().st_mtime_ns}
+
+
+def test_each_part_of_a_documents_key(demo: Path, capsys: Capture, fresh_engine: None,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    render(demo, capsys)
+    assert written(demo, capsys) == set()                              # nothing changed
+    form = demo / "submissions/2022/hbqx/application.yaml"             # its context (an edit
+    form.write_text(form.read_text(encoding="utf-8").replace("党员人数: 21", "党员人数: 22"),
+                    encoding="utf-8")                                  # after 驳回)
+    assert written(demo, capsys) == {"build/2022/hbqx/申报表.docx"}
+    template = demo / "templates/财务抽查.docx"                          # its template's bytes
+    template.write_bytes(template.read_bytes() + b"\0")
+    assert written(demo, capsys) == {"build/2022/财务抽查.docx"}
+    real = engine.libraries()                                          # the engine
+    monkeypatch.setattr(engine, "libraries", lambda: [*real, "python_docx-99.0.dist-info"])
+    engine.fingerprint.cache_clear()
+    assert written(demo, capsys) == {p.relative_to(demo).as_posix()
+                                     for p in (demo / "build").rglob("*.docx")}
+
+
+def test_an_experts_deleted_sheet_takes_its_document_along(demo: Path, capsys: Capture) -> None:
+    render(demo, capsys)
+    sheets = sorted((demo / "reviews/2022/hbjx/acceptance").glob("*.yaml"))
+    documents = sorted((demo / "build/2022/hbjx").glob("考核表（*）.docx"))
+    assert len(documents) == len(sheets) + 1                           # one each, and the summary
+    gone = sheets[0]
+    gone.unlink()
+    out = render(demo, capsys)
+    left = {p.name for p in (demo / "build/2022/hbjx").glob("考核表（*）.docx")}
+    assert len(left) == len(sheets) and "删除" in out
