@@ -235,6 +235,18 @@ def test_review_writes_the_decision_with_the_hash_and_commits(
     assert status_of(repo, capsys) == "已驳回"
 
 
+def test_a_decision_that_cannot_be_written_says_why_in_chinese_at_its_line(
+        repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
+    repo.write(DECISION, "结题:\n  结论: 同意\n  意见: 好\n  审核人: wang-admin\n"
+                         "  日期: 2022-06-01\n  版本: sha256:" + "0" * 64 + "\n")
+    repo.commit(ADMIN, "审核决定（结题写错了）", when=LATER)
+    head, before = repo.head(), (repo.root / DECISION).read_bytes()
+    code, _, err = cli(repo, capsys, "review", "hbjx", "--驳回", "-m", "请补充", who=ADMIN)
+    assert code == 1 and "审核决定无法写入" in err and "Input should" not in err
+    assert f"{DECISION}:2:" in err and "驳回" in err and "通过" in err
+    assert repo.head() == head and (repo.root / DECISION).read_bytes() == before
+
+
 def test_review_pass_is_not_yet_funding(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = cli(repo, capsys, "review", "hbjx", "--通过", "-m", "材料齐全", who=ADMIN)
     assert (code, err) == (0, "")
