@@ -18,6 +18,7 @@ from pipeline.arguments import ChineseParser, day
 from pipeline.core.layout import Layout, find_root
 from pipeline.errors import QianghuiError, UsageError
 from pipeline.forms.blanks import BLANKS
+from pipeline.forms.report import LIST_FORMATS, PROBLEM_FORMATS
 
 Handler = Callable[[argparse.Namespace, Layout], int]
 
@@ -159,7 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", help="检查申报材料，列出全部错误")
     p.add_argument("paths", nargs="*", help="要检查的文件或文件夹（默认：全部）")
-    p.add_argument("--format", choices=["text", "json"], default="text", help="输出格式")
+    p.add_argument("--format", choices=list(PROBLEM_FORMATS), default="text", help="输出格式")
     p.set_defaults(handler=_validate)
 
     p = sub.add_parser("new", help="生成一份待填写的表单（申报表、结题报告、评分表……），已有的文件不会覆盖")
@@ -182,7 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--最低金额", dest="min_amount", type=float, help="申报资助金额下限（元）")
     p.add_argument("--最高金额", dest="max_amount", type=float, help="申报资助金额上限（元）")
     fmt = p.add_mutually_exclusive_group()
-    fmt.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    fmt.add_argument("--format", choices=list(LIST_FORMATS), default="table")
     fmt.add_argument("--csv", dest="format", action="store_const", const="csv")
     fmt.add_argument("--json", dest="format", action="store_const", const="json")
     p.add_argument("-o", "--输出", dest="output", type=Path, metavar="<文件>",
