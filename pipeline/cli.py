@@ -54,10 +54,11 @@ def _list(a: argparse.Namespace, lay: Layout) -> int:
     filters = {"年度": a.year, "状态": a.status, "类别": a.category, "项目形式": a.subtype,
                "学会": a.society}
     amounts = (a.min_amount, a.max_amount)
+    scores = (a.min_score, a.max_score)
     if a.output is None:
-        return _commands().list_projects(lay, filters, a.format, sys.stdout, amounts)
+        return _commands().list_projects(lay, filters, a.format, sys.stdout, amounts, scores)
     buffer = io.StringIO()          # written once the list is made: a failure leaves no file
-    code = _commands().list_projects(lay, filters, a.format, buffer, amounts)
+    code = _commands().list_projects(lay, filters, a.format, buffer, amounts, scores)
     try:
         a.output.write_bytes(buffer.getvalue().encode("utf-8"))
     except OSError as e:
@@ -94,6 +95,10 @@ def _unless_unchanged(lay: Layout, name: str, work: Callable[[TextIO], int]) -> 
     if stamp.tree_key(lay) == before:       # nothing changed while we worked, and not racily
         stamp.record(lay, name, before, code, buffer.getvalue())
     return code
+
+
+def _site(a: argparse.Namespace, lay: Layout) -> int:
+    return int(_commands().site(lay, sys.stdout))
 
 
 def _submit(a: argparse.Namespace, lay: Layout) -> int:
@@ -191,6 +196,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--学会", dest="society", help="学会 id 或名称的一部分")
     p.add_argument("--最低金额", dest="min_amount", type=float, help="申报资助金额下限（元）")
     p.add_argument("--最高金额", dest="max_amount", type=float, help="申报资助金额上限（元）")
+    p.add_argument("--最低评分", dest="min_score", type=float, help="立项评分下限")
+    p.add_argument("--最高评分", dest="max_score", type=float, help="立项评分上限")
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--format", choices=["table", "csv", "json"], default="table")
     fmt.add_argument("--csv", dest="format", action="store_const", const="csv")
@@ -205,6 +212,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("run", help="完整流程：检查、状态、生成文档，并打印汇总表")
     p.set_defaults(handler=_run)
+
+    p = sub.add_parser("site", help="生成网页到 build/site/（项目一览、项目详情、年度页；可直接用浏览器打开）")
+    p.set_defaults(handler=_site)
 
     p = sub.add_parser("submit", help="提交：把草稿的状态改为“已提交”，检查无误后记入 git")
     _project_args(p)

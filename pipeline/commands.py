@@ -71,12 +71,15 @@ def status_word(wanted: str | None) -> str | None:
 
 
 def list_projects(lay: Layout, filters: dict[str, str | None], fmt: str, out: TextIO,
-                  amounts: tuple[float | None, float | None] = (None, None)) -> int:
-    """条件查询: every project with its status, filtered (amount range in yuan, inclusive).
+                  amounts: tuple[float | None, float | None] = (None, None),
+                  scores: tuple[float | None, float | None] = (None, None)) -> int:
+    """条件查询: every project with its status, filtered (amount range in yuan and 立项评分
+    range, inclusive).
     CSV is UTF-8 with a BOM, so Excel on Chinese Windows opens it without mojibake."""
     filters = {**filters, "状态": status_word(filters.get("状态"))}
     _, projects, _ = evaluate(lay, None)
-    rows = [p.row() for p in projects if matches(p, filters) and in_range(p, *amounts)]
+    rows = [p.row() for p in projects if matches(p, filters) and in_range(p, *amounts)
+            and between(p.scores.panel, *scores)]
     text = report.LIST_FORMATS[fmt](rows, COLUMNS)
     if fmt == "csv":
         report.write_utf8(out, "\ufeff" + text)
@@ -100,12 +103,16 @@ def matches(project: Project, filters: dict[str, str | None]) -> bool:
 
 
 def in_range(project: Project, low: float | None, high: float | None) -> bool:
-    amount = project.amount()
+    return between(project.amount(), low, high)
+
+
+def between(value: Decimal | None, low: float | None, high: float | None) -> bool:
+    """Inside an inclusive range (no bound: always; a bound and no value: never)."""
     if low is None and high is None:
         return True
-    if amount is None:
+    if value is None:
         return False
-    return (low is None or amount >= Decimal(str(low))) and (high is None or amount <= Decimal(str(high)))
+    return (low is None or value >= Decimal(str(low))) and (high is None or value <= Decimal(str(high)))
 
 
 def render(lay: Layout, out: TextIO, today: date | None = None, pdf: bool = False) -> int:
@@ -129,6 +136,20 @@ def render(lay: Layout, out: TextIO, today: date | None = None, pdf: bool = Fals
         print(f"{lay.rel(docx.with_suffix('.pdf'))}: {reason}", file=out)
     print(f"PDF：生成 {len(converted.written)} 个，{len(converted.unchanged)} 个未变", file=out)
     return 1 if converted.failed else result.exit_code
+
+
+def site(lay: Layout, out: TextIO, today: date | None = None) -> int:
+    """`make site`: the full run, and build/site/ brought up to date."""
+    result = run(lay, today=today, site=True)
+    for problem in result.problems:
+        print(problem.format(), file=out)
+    done = result.site
+    if done is None:
+        print("配置文件有错误，网页未更新", file=out)
+        return 1
+    print(f"网页：更新 {len(done.written)} 个文件，{done.unchanged} 个未变；"
+          f"用浏览器打开 {lay.rel(lay.build / 'site' / 'index.html')}", file=out)
+    return result.exit_code
 
 
 def main_job(lay: Layout, out: TextIO, today: date | None = None) -> int:
