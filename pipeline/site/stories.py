@@ -4,6 +4,7 @@ projects at once: one walk of the log instead of one `git log` per project, kept
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from pipeline import layout
@@ -11,7 +12,7 @@ from pipeline.errors import QianghuiError
 from pipeline.loading import Config
 from pipeline.snapshot import Tree
 from pipeline.story import events
-from pipeline.vcs import Change, Vcs
+from pipeline.vcs import Change, Commit, Vcs
 
 Key = tuple[int, str]
 FEW = 8         # up to this many projects, one `git log` each beats walking the whole round
@@ -54,16 +55,24 @@ def walk(vcs: Vcs, config: Config, only: set[Key] | None) -> dict[Key, list[str]
         person = people.by_email(commit.email) if people else None
         who = f"{person.name}（{person.role}）" if person else f"{commit.author} <{commit.email}>"
         for key in concerned(commit.changes, known, only):
-            for event in events(tree, commit, *key):
+            for event in events(tree, own_changes(commit, *key), *key):
                 told.setdefault(key, []).append(f"{commit.committed:%Y-%m-%d %H:%M}  {who}：{event}")
         for change in commit.changes:
             tree.apply(change)
     return told
 
 
+def own_changes(commit: Commit, year: int, society: str) -> Commit:
+    """The commit with only the changes `qianghui history` lists for the project."""
+    folders = (f"submissions/{year}/{society}/", f"reviews/{year}/{society}/")
+    selection = f"reviews/{year}/selection.yaml"
+    return replace(commit, changes=[c for c in commit.changes
+                                    if c.path.startswith(folders) or c.path == selection])
+
+
 def concerned(changes: Iterable[Change], known: dict[int, set[str]],
               only: set[Key] | None) -> list[Key]:
-    """The projects a commit's changes touch (a year-wide file: every project of its year)."""
+    """The projects a commit's changes touch (the selection: every project of its year)."""
     found: set[Key] = set()
     wide: set[int] = set()
     for change in changes:
@@ -71,7 +80,8 @@ def concerned(changes: Iterable[Change], known: dict[int, set[str]],
         if kind is None or kind.year is None:
             continue
         if kind.society is None:
-            wide.add(kind.year)
+            if kind.kind == layout.SELECTION:       # as `qianghui history` tells it
+                wide.add(kind.year)
         else:
             found.add((kind.year, kind.society))
             known.setdefault(kind.year, set()).add(kind.society)

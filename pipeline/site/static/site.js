@@ -135,7 +135,8 @@
   function fromHash() {
     var q = new URLSearchParams(location.hash.slice(1));
     Array.prototype.forEach.call(form.elements, function (el) {
-      if (el.name) el.value = q.get(el.name) || "";
+      if (el.name) el.value = el.name === "状态" ? (SYNONYMS[q.get(el.name)] || q.get(el.name) || "")
+        : (q.get(el.name) || "");
     });
     state.sort = q.get("排序") || "";
     state.order = q.get("顺序") === "desc" ? "desc" : "asc";
