@@ -205,7 +205,7 @@ def test_a_project_page_shows_its_yaml_and_its_history(site: Path, browser: Any,
     report = load_file(site / "submissions" / "2022" / "hbjx" / "completion.yaml").data
     for loc, value in iter_scalars(report):
         if value is not None:
-            assert " ".join(str(value).split()) in text
+            assert f"{field_path(loc)} {' '.join(str(value).split())}" in text
     out = io.StringIO()
     commands.history(Layout(site), "hbjx", 2022, out)
     story = [li.text for li in browser.find_elements("css selector", "ol.story li")]
