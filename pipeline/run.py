@@ -78,7 +78,7 @@ def run(lay: Layout, *, societies: Iterable[tuple[int, str]] | None = None, rend
         prune(lay, folders, {job.output for job in jobs}, result)
     requested = None if societies is None else set(societies)
     write_status(lay, result, requested)
-    if site and render and not config_broken:
+    if site and not config_broken:          # without render: pages without document links
         from pipeline import site as web
 
         result.site = web.update(lay, result, config, Index.of(validation), requested)
