@@ -67,7 +67,7 @@ def test_list_data_names_the_societies_that_have_not_applied() -> None:
     assert data["absent"] == {"2022": [["b", "乙"]]}
     assert data["categories"] == ["特色活动", "阵地建设"]
     assert set(data["subtypes"]) == {"党员之家", "党建+科普"}
-    assert set(data["rows"][0]) == set(contexts.LIST_KEYS)
+    assert set(contexts.listed(rows[0])) == set(contexts.LIST_KEYS)
 
 
 def test_the_list_says_the_newest_commit_and_the_dirty_rows() -> None:

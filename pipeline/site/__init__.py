@@ -150,8 +150,10 @@ def write_list(writer: Writer, rows: dict[str, contexts.Row], registry: list[lis
         for name, forms in program.categories.items():
             categories.setdefault(name, []).extend(f for f in forms if f not in categories[name])
     data = contexts.list_data(list(rows.values()), [(i, n) for i, n in registry], categories)
-    writer.write("data.js", ("window.QIANGHUI = " + json.dumps(data, ensure_ascii=False)
-                             + ";\n").encode("utf-8"))
+    listed = ",\n".join(state.encoded("list", key, row, contexts.listed) for key, row in rows.items())
+    rest = json.dumps(data, ensure_ascii=False)
+    writer.write("data.js", f'window.QIANGHUI = {{"rows": [\n{listed}\n], {rest[1:]};\n'
+                 .encode("utf-8"))
     version = contexts.version_line(*contexts.latest(rows.values()))
     writer.write("index.html", render_page("index.html", {"provenance": version,
                                                           "years": data["years"]}))

@@ -59,8 +59,8 @@ def page_name(year: int, society: str) -> str:
 
 def list_data(rows: Sequence[Row], registry: Sequence[tuple[str, str]],
               categories: Mapping[str, Sequence[str]]) -> dict[str, Any]:
-    """The data the list's script reads: rows, the choices of each filter, and per year the
-    societies of the registry that have not applied."""
+    """The data the list's script reads beside the rows: the choices of each filter, and per
+    year the societies of the registry that have not applied."""
     years = sorted({r["y"] for r in rows}, reverse=True)
     applied: dict[int, set[str]] = {}
     for r in rows:
@@ -69,13 +69,18 @@ def list_data(rows: Sequence[Row], registry: Sequence[tuple[str, str]],
               for y in years}
     subtypes = sorted({f for forms in categories.values() for f in forms} | {r["f"] for r in rows
                                                                              if r["f"]})
-    return {"rows": [{k: r[k] for k in LIST_KEYS} for r in rows], "years": years,
+    return {"years": years,
             "statuses": list(status.ALL), "categories": sorted({*categories, *(r["c"] for r in rows
                                                                               if r["c"])}),
             "subtypes": subtypes, "absent": absent}
 
 
 LIST_KEYS = ("y", "s", "n", "t", "c", "f", "a", "am", "st", "p", "r", "ac", "g", "e")
+
+
+def listed(row: Row) -> Row:
+    """What the list's script needs of a row."""
+    return {k: row[k] for k in LIST_KEYS}
 
 
 def latest(rows: Iterable[Row]) -> tuple[str, str, int]:

@@ -4,6 +4,7 @@ rebuilds the list from its own project and the others' kept rows (as status.json
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -35,11 +36,28 @@ def load(build: Path) -> dict[str, Any]:
     return found
 
 
+_TEXT: dict[tuple[str, str], tuple[object, str]] = {}   # (use, key) → (the object, its JSON)
+
+
+def encoded(use: str, key: str, value: Any, encode: Callable[[Any], Any] = lambda v: v) -> str:
+    """The JSON of ``encode(value)``, remembered while ``value`` is the same object: a save
+    re-encodes its own rows only, not the other 5,000."""
+    found = _TEXT.get((use, key))
+    if found is not None and found[0] is value:
+        return found[1]
+    text = json.dumps(encode(value), ensure_ascii=False)
+    _TEXT[(use, key)] = (value, text)
+    return text
+
+
 def save(build: Path, rows: dict[str, Row], registry: list[list[str]]) -> None:
     path = path_of(build)
     path.parent.mkdir(parents=True, exist_ok=True)
     content = {"rows": rows, "registry": registry}
+    body = ", ".join(encoded("state", k, r, lambda row, k=k: {k: row})[1:-1]   # "key": {…}
+                     for k, r in rows.items())
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(content, ensure_ascii=False), encoding="utf-8")
+    tmp.write_text(f'{{"rows": {{{body}}}, "registry": {encoded("state", "", registry)}}}',
+                   encoding="utf-8")
     tmp.replace(path)
     _KEPT[path] = (path.stat().st_mtime_ns, content)

@@ -17,7 +17,8 @@ from pipeline.vcs import Change, Commit, Vcs
 Key = tuple[int, str]
 FEW = 8         # up to this many projects, one `git log` each beats walking the whole round
 
-_KEPT: dict[tuple[Path, str], dict[Key, list[str]]] = {}
+_KEPT: dict[tuple[Path, str], dict[Key, list[str]]] = {}      # per HEAD: stories told so far
+_COMPLETE: dict[tuple[Path, str], bool] = {}                  # … and whether they are all
 
 
 def stories(root: Path, config: Config, keys: Iterable[Key]) -> dict[Key, list[str]]:
@@ -28,12 +29,13 @@ def stories(root: Path, config: Config, keys: Iterable[Key]) -> dict[Key, list[s
             head = vcs.resolve("HEAD")
             if head is None or vcs.bare:
                 return {}
-            kept = _KEPT.get((root, head))
-            if kept is None and len(wanted) <= FEW:
-                return {key: walk(vcs, config, {key}).get(key, []) for key in wanted}
-            if kept is None:
+            if (root, head) not in _KEPT:
                 _KEPT.clear()
-                kept = _KEPT[(root, head)] = walk(vcs, config, None)
+                _KEPT[(root, head)] = {} if len(wanted) <= FEW else walk(vcs, config, None)
+                _COMPLETE[(root, head)] = len(wanted) > FEW
+            kept = _KEPT[(root, head)]
+            for key in wanted - kept.keys() if not _COMPLETE[(root, head)] else ():
+                kept[key] = walk(vcs, config, {key}).get(key, [])
             return {key: kept.get(key, []) for key in wanted}
     except QianghuiError:
         return {}
