@@ -20,8 +20,8 @@ from pathlib import Path
 
 from bench.generate import TAG, Generated, generate, git_env
 from bench.pdfs import pdf_row
-from bench.site import site_rows
 from bench.report import AT_MOST, FASTER, Row
+from bench.site import site_rows
 from bench.timing import Run, interleaved, median, median_run, peak, probe, runs, timed, tool
 
 RENDER_LIMIT = 500

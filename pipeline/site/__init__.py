@@ -153,7 +153,7 @@ def write_list(writer: Writer, rows: dict[str, contexts.Row], registry: list[lis
     listed = ",\n".join(state.encoded("list", key, row, contexts.listed) for key, row in rows.items())
     rest = json.dumps(data, ensure_ascii=False)
     writer.write("data.js", f'window.QIANGHUI = {{"rows": [\n{listed}\n], {rest[1:]};\n'
-                 .encode("utf-8"))
+                 .encode())
     version = contexts.version_line(*contexts.latest(rows.values()))
     writer.write("index.html", render_page("index.html", {"provenance": version,
                                                           "years": data["years"]}))

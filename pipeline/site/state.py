@@ -50,12 +50,21 @@ def encoded(use: str, key: str, value: Any, encode: Callable[[Any], Any] = lambd
     return text
 
 
+class _Entry:
+    """A row as one entry of the rows object: {"2022/hbjx": row} (its braces are cut off)."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+    def __call__(self, row: Any) -> dict[str, Any]:
+        return {self.key: row}
+
+
 def save(build: Path, rows: dict[str, Row], registry: list[list[str]]) -> None:
     path = path_of(build)
     path.parent.mkdir(parents=True, exist_ok=True)
     content = {"rows": rows, "registry": registry}
-    body = ", ".join(encoded("state", k, r, lambda row, k=k: {k: row})[1:-1]   # "key": {…}
-                     for k, r in rows.items())
+    body = ", ".join(encoded("state", k, r, _Entry(k))[1:-1] for k, r in rows.items())
     tmp = path.with_suffix(".tmp")
     tmp.write_text(f'{{"rows": {{{body}}}, "registry": {encoded("state", "", registry)}}}',
                    encoding="utf-8")
