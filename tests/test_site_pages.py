@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 import pytest
 from test_documents import copy_demo
@@ -128,9 +129,11 @@ def test_document_links_are_relative_to_the_page(tmp_path: Path) -> None:
     lay = Layout(tmp_path)
     (tmp_path / "build" / "2022" / "a").mkdir(parents=True)
     (tmp_path / "build" / "2022" / "a" / "申报表.pdf").write_bytes(b"%PDF-")
-    assert links(lay, ["build/2022/a/申报表.docx", "build/2022/a/考核表.docx"]) == [
+    found = links(lay, ["build/2022/a/申报表.docx", "build/2022/a/考核表.docx"])
+    assert [(name, unquote(href), unquote(pdf)) for name, href, pdf in found] == [
         ("申报表.docx", "../../2022/a/申报表.docx", "../../2022/a/申报表.pdf"),
         ("考核表.docx", "../../2022/a/考核表.docx", "")]
+    assert found[0][1] == "../../2022/a/" + quote("申报表.docx")
 
 
 def test_the_writer_leaves_equal_files_alone(tmp_path: Path) -> None:
@@ -169,3 +172,18 @@ def test_a_removed_application_loses_its_page(demo: Path) -> None:
     assert done is not None and "2022/hbjsj.html" in done.written
     assert not (demo / "build" / "site" / "2022" / "hbjsj.html").exists()
     assert "hbjsj" not in json.dumps(state.load(lay.build)["rows"])
+
+
+def test_typed_markup_is_text_on_the_project_page() -> None:
+    from pipeline.projects import Scores
+    from pipeline.validate import FileResult
+
+    fr = FileResult("submissions/2022/x/application.yaml", "application", [],
+                    data={"项目名称": "<script>alert(1)</script> & “引号”", "说明": "第一行\n第二行"})
+    p = Project(2022, "x", "某学会", fr, "草稿", scores=Scores())
+    context = contexts.project_context(p, report_data=None, versions={}, names={}, check=None,
+                                       story=[], problems=[], documents=[], origin=NO_COMMIT)
+    html = render_page("project.html", context).decode("utf-8")
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; “引号”" in html
+    assert "第一行\n第二行" in html          # kept, shown as lines by white-space: pre-wrap

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from pipeline.layout import Layout
 from pipeline.loading import Config
@@ -61,7 +62,8 @@ def update(lay: Layout, result: RunResult, config: Config, index: Index,
         rows.pop(key, None)
         writer.remove(f"{key}.html")
     registry = kept["registry"] if requested is not None else registry_of(config)
-    years = ({y for y, _ in requested} if requested is not None else {r["y"] for r in rows.values()})
+    years = ({y for y, _ in requested} if requested is not None else {r["y"] for r in rows.values()}
+             | {int(d.name) for d in writer.root.glob("*") if d.is_dir() and d.name.isdigit()})
     ordered = dict(sorted(rows.items()))
     write_years(lay, writer, ordered, sorted(years), config, index, names, history)
     write_list(writer, ordered, registry, config)
@@ -117,7 +119,7 @@ def links(lay: Layout, documents: Iterable[str]) -> list[tuple[str, str, str]]:
         inside = rel.removeprefix("build/")
         pdf = Path(inside).with_suffix(".pdf").as_posix()
         has_pdf = rel.endswith(".docx") and (lay.build / pdf).is_file()
-        out.append((Path(rel).name, f"../../{inside}", f"../../{pdf}" if has_pdf else ""))
+        out.append((Path(rel).name, quote(f"../../{inside}"), quote(f"../../{pdf}") if has_pdf else ""))
     return out
 
 

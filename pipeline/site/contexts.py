@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
+from urllib.parse import quote
 
 from pipeline import messages, status
 from pipeline.errors import Problem
@@ -197,7 +198,7 @@ def ranking(rows: Mapping[str, Row], selection: Selection | None) -> list[dict[s
         out.append({"no": str(i), "society": entry.society, "name": r.get("n", entry.society),
                     "project": r.get("t", ""), "category": r.get("c", ""), "form": r.get("f", ""),
                     "amount": yuan(entry.amount), "score": _float_score(r.get("p")),
-                    "link": f"{entry.society}.html" if r else ""})
+                    "link": quote(f"{entry.society}.html") if r else ""})
     return out
 
 
@@ -215,7 +216,7 @@ def acceptance(rows: Mapping[str, Row], program: Program | None) -> tuple[list[d
     table = [{"no": str(i), "name": r["n"], "project": r["t"], "score": _float_score(r["ac"]),
               "grade": r["g"] or "—", "goal_rate": _float_percent(r["gr"]),
               "satisfaction": _float_percent(r["sa"]), "result": RESULTS[r["st"]],
-              "link": f"{r['s']}.html"} for i, r in enumerate(funded, 1)]
+              "link": quote(f"{r['s']}.html")} for i, r in enumerate(funded, 1)]
     grades = Counter(r["g"] for r in funded if r["g"])
     bands = [b.grade for b in program.bands] if program else sorted(grades)
     summary = f"共验收 {sum(grades.values())} 个项目：" + "、".join(f"{g} {grades[g]} 个" for g in bands)
@@ -255,7 +256,7 @@ def year_context(year: int, rows: Mapping[str, Row], *, program: Program | None,
         drawn = [{"society": s, "name": rows.get(s, {}).get("n", s),
                   "finding": found[s].issue if s in found else "未发现问题",
                   "action": (found[s].action or "") if s in found else "",
-                  "link": f"{s}.html" if s in rows else ""} for s in check.drawn]
+                  "link": quote(f"{s}.html") if s in rows else ""} for s in check.drawn]
     return {
         "title": f"{year} 年度", "year": year, "count": len(rows),
         "counts": [(s, counts[s]) for s in status.ALL if counts[s]],
