@@ -187,3 +187,14 @@ def test_typed_markup_is_text_on_the_project_page() -> None:
     assert "<script>alert" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; “引号”" in html
     assert "第一行\n第二行" in html          # kept, shown as lines by white-space: pre-wrap
+
+
+def test_a_save_that_changes_no_listed_value_leaves_the_list_alone(demo: Path) -> None:
+    lay = Layout(demo)
+    app = demo / "submissions" / "2022" / "hbdz" / "application.yaml"
+    app.write_text(app.read_text("utf-8") + "# 一行注释\n", "utf-8")
+    run(lay, societies=[(2022, "hbdz")], site=True)
+    app.write_text(app.read_text("utf-8") + "# 又一行注释\n", "utf-8")
+    second = run(lay, societies=[(2022, "hbdz")], site=True).site
+    assert second is not None and "data.js" not in second.written
+    assert "2022/hbdz.html" in second.written        # its page says the new input fingerprint

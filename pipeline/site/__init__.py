@@ -50,24 +50,28 @@ def update(lay: Layout, result: RunResult, config: Config, index: Index,
     problems = problems_by_project(result.validation)
     names = people_names(config)
     told = stories(lay.root, config, [(p.year, p.society) for p in result.projects])
+    changed = requested is None
     for p in result.projects:
         origin = history.provenance(lay.root, inputs_of(lay, p.year, p.society))
-        rows[f"{p.year}/{p.society}"] = contexts.row_of(p, origin)
+        key, row = f"{p.year}/{p.society}", contexts.row_of(p, origin)
+        if rows.get(key) != row:        # an equal row keeps its object (and its kept JSON)
+            rows[key], changed = row, True
         context = project_page(lay, p, index, names, told.get((p.year, p.society), []),
                                problems.get((p.year, p.society), []), origin)
         writer.write(contexts.page_name(p.year, p.society), render_page("project.html", context))
     present = {f"{p.year}/{p.society}" for p in result.projects}
     for key in sorted(({f"{y}/{s}" for y, s in requested} if requested is not None
                        else stale_pages(writer.root)) - present):
-        rows.pop(key, None)
+        changed |= rows.pop(key, None) is not None
         writer.remove(f"{key}.html")
     registry = kept["registry"] if requested is not None else registry_of(config)
     years = ({y for y, _ in requested} if requested is not None else {r["y"] for r in rows.values()}
              | {int(d.name) for d in writer.root.glob("*") if d.is_dir() and d.name.isdigit()})
     ordered = dict(sorted(rows.items()))
     write_years(lay, writer, ordered, sorted(years), config, index, names, history)
-    write_list(writer, ordered, registry, config)
-    state.save(lay.build, ordered, registry)
+    if changed:             # a save that changed nothing the list shows leaves it alone
+        write_list(writer, ordered, registry, config)
+        state.save(lay.build, ordered, registry)
     return SiteResult(writer.written, writer.unchanged)
 
 
