@@ -82,10 +82,10 @@
       a.href = encodeURIComponent(String(r.y)) + "/" + encodeURIComponent(r.s) + ".html";
       a.textContent = r.t || "（未填写项目名称）";
       name.appendChild(a); tr.appendChild(name);
-      cell(tr, r.c); cell(tr, r.f); cell(tr, r.a, "num");
+      cell(tr, r.c, "word"); cell(tr, r.f, "word"); cell(tr, r.a, "num");
       cell(tr, r.st, "status").setAttribute("data-status", r.st);
       cell(tr, score(r.p), "num"); cell(tr, r.r, "num"); cell(tr, score(r.ac), "num");
-      cell(tr, r.g); cell(tr, r.e || "", r.e ? "num errors" : "num");
+      cell(tr, r.g, "word"); cell(tr, r.e || "", r.e ? "num errors" : "num");
       body.appendChild(tr);
     });
     tbody.replaceChildren(body);
