@@ -7,7 +7,7 @@ STAMP   := $(VENV)/.installed
 READY   := $(VENV)/.compiled
 QH      := $(BIN)/qianghui
 
-.PHONY: all validate render pdf list schema test lint bench watch clean
+.PHONY: all validate render pdf site list schema test lint bench watch clean
 
 all: $(READY)  ## the main job: validate, derive status, render the demo round, print a summary
 	$(QH) run
@@ -21,6 +21,9 @@ render: $(READY)
 pdf: $(READY)  ## a PDF beside every document (installs LibreOffice and CJK fonts when missing)
 	command -v soffice >/dev/null || .ci/install-libreoffice
 	$(QH) render --pdf
+
+site: $(READY)  ## build/site/: the round as a web page (open build/site/index.html)
+	$(QH) site
 
 list: $(READY)
 	$(QH) list

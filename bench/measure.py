@@ -21,6 +21,7 @@ from pathlib import Path
 from bench.generate import TAG, Generated, generate, git_env
 from bench.pdfs import pdf_row
 from bench.report import AT_MOST, FASTER, Row
+from bench.site import site_rows
 from bench.timing import Run, interleaved, median, median_run, peak, probe, runs, timed, tool
 
 RENDER_LIMIT = 500
@@ -169,7 +170,7 @@ class Bench:
 
     def rows(self) -> list[Row]:
         found = [*self.validate_all(), self.watcher(), *self.render(), self.history(), self.hook(),
-                 self.single()]
+                 self.single(), *site_rows(self)]
         pdfs = pdf_row(self.t.render.root, self.qh, self.repeat)    # after render: .docx exist
         return found + ([pdfs] if pdfs else [])
 

@@ -1,7 +1,7 @@
 """In-process measurements, each run by `bench.measure` in a fresh interpreter of its own.
 
     python -m bench.probe floor LISTFILE
-    python -m bench.probe watch ROOT SOCIETY REPEAT
+    python -m bench.probe watch ROOT SOCIETY REPEAT [site]
     python -m bench.probe naive-render ROOT REPEAT OUTDIR
 
 Each prints one JSON object (times in seconds) on its last line of output.
@@ -52,9 +52,10 @@ def floor(listfile: str) -> dict[str, Any]:
             "invalid": invalid}
 
 
-def watch(root: str, society: str, repeat: str) -> dict[str, Any]:
+def watch(root: str, society: str, repeat: str, site: str = "") -> dict[str, Any]:
     """The watcher's orchestrator on one saved application: a full run first (as the watcher
-    starts, here without rendering), one warm-up save, then `repeat` timed saves."""
+    starts, here without rendering), one warm-up save, then `repeat` timed saves; with `site`,
+    the web site is built by the full run and updated by each save, as `qianghui watch` does."""
     from pipeline.core.layout import Layout
     from pipeline.run import run
 
@@ -62,14 +63,14 @@ def watch(root: str, society: str, repeat: str) -> dict[str, Any]:
     path = lay.application(YEAR, society)
     original = path.read_text(encoding="utf-8")
     start = time.perf_counter()
-    run(lay, render=False)
+    run(lay, render=False, site=bool(site))
     initial = time.perf_counter() - start
     times, problems = [], 0
     try:
         for k in range(int(repeat) + 1):
             path.write_text(original + f"# 第 {k + 1} 次保存\n", encoding="utf-8")
             start = time.perf_counter()
-            result = run(lay, societies=[(YEAR, society)])
+            result = run(lay, societies=[(YEAR, society)], site=bool(site))
             if k:                                   # the first save renders its documents
                 times.append(time.perf_counter() - start)
             problems = max(problems, len(result.problems))

@@ -58,7 +58,7 @@ def _list(a: argparse.Namespace, lay: Layout) -> int:
     filters = {"年度": a.year, "状态": a.status, "类别": a.category, "项目形式": a.subtype,
                "学会": a.society}
     return list_projects.command(lay, filters, a.format, sys.stdout, (a.min_amount, a.max_amount),
-                                 a.output)
+                                 a.output, (a.min_score, a.max_score))
 
 
 def _render(a: argparse.Namespace, lay: Layout) -> int:
@@ -71,6 +71,12 @@ def _run(a: argparse.Namespace, lay: Layout) -> int:
     from pipeline.commands import run
 
     return run.command(lay, sys.stdout)
+
+
+def _site(a: argparse.Namespace, lay: Layout) -> int:
+    from pipeline.commands import site
+
+    return site.command(lay, sys.stdout)
 
 
 def _submit(a: argparse.Namespace, lay: Layout) -> int:
@@ -182,6 +188,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--学会", dest="society", help="学会 id 或名称的一部分")
     p.add_argument("--最低金额", dest="min_amount", type=float, help="申报资助金额下限（元）")
     p.add_argument("--最高金额", dest="max_amount", type=float, help="申报资助金额上限（元）")
+    p.add_argument("--最低评分", dest="min_score", type=float, help="立项评分下限")
+    p.add_argument("--最高评分", dest="max_score", type=float, help="立项评分上限")
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--format", choices=list(LIST_FORMATS), default="table")
     fmt.add_argument("--csv", dest="format", action="store_const", const="csv")
@@ -196,6 +204,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("run", help="完整流程：检查、状态、生成文档，并打印汇总表")
     p.set_defaults(handler=_run)
+
+    p = sub.add_parser("site", help="生成网页到 build/site/（项目一览、项目详情、年度页；可直接用浏览器打开）")
+    p.set_defaults(handler=_site)
 
     p = sub.add_parser("submit", help="提交：把草稿的状态改为“已提交”，检查无误后记入 git")
     _project_args(p)

@@ -20,7 +20,7 @@ from pipeline.forms.validate import ValidationResult, collect_targets, validate_
 from pipeline.state.status_file import write_status
 
 if TYPE_CHECKING:                 # planning and documents are imported only to render
-    pass
+    from pipeline.site import SiteResult
 
 YEAR_WIDE = (layout.SELECTION, layout.SPOT_CHECK, layout.PROGRAM)   # affect the whole year
 
@@ -35,6 +35,7 @@ class RunResult:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     render_problems: list[Problem] = field(default_factory=list)
+    site: SiteResult | None = None          # what the web site update wrote (when asked)
 
     @property
     def problems(self) -> list[Problem]:
@@ -57,12 +58,13 @@ class RunResult:
 
 
 def run(lay: Layout, *, societies: Iterable[tuple[int, str]] | None = None, render: bool = True,
-        today: date | None = None, years: Iterable[int] = ()) -> RunResult:
+        today: date | None = None, years: Iterable[int] = (), site: bool = False) -> RunResult:
     """Validate, derive status and (optionally) render — for all projects or the ones named.
 
     Year documents (立项名单, 验收结果汇总, 财务抽查, 登记表) need every project of their year:
     a full run builds them all; a partial run only for `years` (a year-wide change, whose
-    projects are all among `societies`). One project's save never pays for the whole year."""
+    projects are all among `societies`). One project's save never pays for the whole year.
+    With `site`, build/site/ is brought up to date too (pipeline.site)."""
     targets = None if societies is None else project_files(lay, societies)
     validation, projects, config = evaluate(lay, targets, today=today)
     result = RunResult(validation, projects)
@@ -79,7 +81,12 @@ def run(lay: Layout, *, societies: Iterable[tuple[int, str]] | None = None, rend
             path for path in lay.build.glob("*/*") if path.is_dir() and path.parent.name.isdigit()}
         folders |= {lay.build / str(year) for year in full_years}
         prune(lay, folders, {job.output for job in jobs}, result)
-    write_status(lay, result, None if societies is None else set(societies))
+    requested = None if societies is None else set(societies)
+    write_status(lay, result, requested)
+    if site and not config_broken:          # without render: pages without document links
+        from pipeline import site as web
+
+        result.site = web.update(lay, result, config, Index.of(validation), requested)
     return result
 
 

@@ -188,7 +188,7 @@ class Watcher:
         """Snapshot and hash the watched trees, then run everything once."""
         self._snapshot = self._scan()
         self._hashes = {r: h for r in self._snapshot if (h := digest(self._base / r))}
-        self._report(orchestrator.run(self.lay), None, [])
+        self._report(orchestrator.run(self.lay, site=True), None, [])
         self._say(f"{_now()} 正在监视 {'/ '.join(WATCHED)}/（Ctrl-C 退出）")
 
     def _ensure_watches(self) -> None:
@@ -266,7 +266,7 @@ class Watcher:
         if targets is None or targets:
             societies = None if targets is None else sorted(targets)
             years = orchestrator.year_scope(self.lay, [self._base / p for p in changed])
-            result = orchestrator.run(self.lay, societies=societies, years=years)
+            result = orchestrator.run(self.lay, societies=societies, years=years, site=True)
             self._report(result, targets, changed)
 
     def _targets(self, changed: list[str]) -> set[Key] | None:

@@ -314,3 +314,13 @@ def test_project_lines_on_a_hand_built_project() -> None:
     lines = project_lines(Project(2022, "hbjx", "湖北省机械工程学会", bad, "草稿"), [])
     assert lines[0].endswith(" 2022/hbjx 草稿（1 个错误）")
     assert lines[1:] == [f"{APP}:4:1: 不能用 Tab 键缩进"]
+
+
+def test_a_save_updates_the_web_page(lay: Layout, start: Callable[..., Started]) -> None:
+    w = start()
+    page = lay.build / "site" / "2022" / "hbjx.html"
+    assert page.exists() and (lay.build / "site" / "index.html").exists()
+    (lay.root / APP).write_text(renamed(lay, "网页上的新项目名称"), encoding="utf-8")
+    w.wait("the project's page", lambda: "网页上的新项目名称" in page.read_text("utf-8"))
+    w.wait("the list's data", lambda: "网页上的新项目名称" in
+           (lay.build / "site" / "data.js").read_text("utf-8"))

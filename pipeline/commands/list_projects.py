@@ -19,13 +19,14 @@ from pipeline.run import evaluate
 
 def command(lay: Layout, filters: dict[str, str | None], fmt: str, out: TextIO,
             amounts: tuple[float | None, float | None] = (None, None),
-            output: Path | None = None) -> int:
+            output: Path | None = None,
+            scores: tuple[float | None, float | None] = (None, None)) -> int:
     """The list to `out`, or (output) into a file written once the list is made: a failure
     leaves no file."""
     if output is None:
-        return list_projects(lay, filters, fmt, out, amounts)
+        return list_projects(lay, filters, fmt, out, amounts, scores)
     buffer = io.StringIO()
-    code = list_projects(lay, filters, fmt, buffer, amounts)
+    code = list_projects(lay, filters, fmt, buffer, amounts, scores)
     try:
         write_text(output, buffer.getvalue())
     except OSError as e:
@@ -49,12 +50,15 @@ def status_word(wanted: str | None) -> str | None:
 
 
 def list_projects(lay: Layout, filters: dict[str, str | None], fmt: str, out: TextIO,
-                  amounts: tuple[float | None, float | None] = (None, None)) -> int:
-    """条件查询: every project with its status, filtered (amount range in yuan, inclusive).
+                  amounts: tuple[float | None, float | None] = (None, None),
+                  scores: tuple[float | None, float | None] = (None, None)) -> int:
+    """条件查询: every project with its status, filtered (amount range in yuan and 立项评分
+    range, inclusive).
     CSV is UTF-8 with a BOM, so Excel on Chinese Windows opens it without mojibake."""
     filters = {**filters, "状态": status_word(filters.get("状态"))}
     _, projects, _ = evaluate(lay, None)
-    rows = [p.row() for p in projects if matches(p, filters) and in_range(p, *amounts)]
+    rows = [p.row() for p in projects if matches(p, filters) and in_range(p, *amounts)
+            and between(p.scores.panel, *scores)]
     text = report.LIST_FORMATS[fmt](rows, COLUMNS)
     if fmt == "csv":
         report.write_utf8(out, "\ufeff" + text)
@@ -78,9 +82,13 @@ def matches(project: Project, filters: dict[str, str | None]) -> bool:
 
 
 def in_range(project: Project, low: float | None, high: float | None) -> bool:
-    amount = project.amount()
+    return between(project.amount(), low, high)
+
+
+def between(value: Decimal | None, low: float | None, high: float | None) -> bool:
+    """Inside an inclusive range (no bound: always; a bound and no value: never)."""
     if low is None and high is None:
         return True
-    if amount is None:
+    if value is None:
         return False
-    return (low is None or amount >= Decimal(str(low))) and (high is None or amount <= Decimal(str(high)))
+    return (low is None or value >= Decimal(str(low))) and (high is None or value <= Decimal(str(high)))
