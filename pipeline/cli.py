@@ -119,6 +119,12 @@ def _check_history(a: argparse.Namespace, lay: Layout) -> int:
     return check_history_command(lay, a.range, sys.stdout)
 
 
+def _diff(a: argparse.Namespace, lay: Layout) -> int:
+    from pipeline.impact import diff_command
+
+    return diff_command(lay, a.base, a.head, a.format, sys.stdout, a.output)
+
+
 def _hook(a: argparse.Namespace, lay: Layout) -> int:
     from pipeline.hook import hook_command
 
@@ -232,6 +238,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check-history", help="检查提交历史是否符合“谁可以改什么”")
     p.add_argument("range", nargs="?", help="提交范围，如 origin/main..HEAD（默认：规则起始之后的全部）")
     p.set_defaults(handler=_check_history)
+
+    p = sub.add_parser("diff", help="变更影响预览：两个版本之间各项目的状态、错误、评分、排名、资助和等级有何变化")
+    p.add_argument("base", metavar="BASE", help="原版本，如 origin/main 或合并请求的目标提交")
+    p.add_argument("head", metavar="HEAD", nargs="?", default="HEAD", help="新版本（默认：HEAD）")
+    p.add_argument("--format", choices=["text", "json"], default="text", help="输出格式")
+    p.add_argument("-o", "--输出", dest="output", type=Path, metavar="<文件>", help="同时写入文件（UTF-8）")
+    p.set_defaults(handler=_diff)
 
     p = sub.add_parser("hook", help="中央仓库的 git 钩子：检查推送（pre-receive）、记录收到时间（post-receive）")
     p.add_argument("name", choices=["pre-receive", "post-receive"], metavar="钩子",
