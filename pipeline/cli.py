@@ -67,9 +67,18 @@ def _list(a: argparse.Namespace, lay: Layout) -> int:
 
 
 def _render(a: argparse.Namespace, lay: Layout) -> int:
-    if a.pdf:       # PDFs are checked against their cache every time: no replay
-        return int(_commands().render(lay, sys.stdout, pdf=True))
+    if a.pdf or a.shard:    # PDFs are checked against their cache every time; a shard: no replay
+        return int(_commands().render(lay, sys.stdout, pdf=a.pdf, shard=a.shard))
     return _unless_unchanged(lay, "render", lambda out: _commands().render(lay, out))
+
+
+def _shard(text: str) -> Any:
+    from pipeline.shard import parse
+
+    try:
+        return parse(text)
+    except UsageError as e:
+        raise argparse.ArgumentTypeError(e.message) from e
 
 
 def _run(a: argparse.Namespace, lay: Layout) -> int:
@@ -207,6 +216,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("render", help="生成 Word 文档到 build/")
     p.add_argument("--pdf", action="store_true", help="同时在每个 Word 文档旁生成 PDF（需要 LibreOffice）")
+    p.add_argument("--shard", type=_shard, metavar="K/N",
+                   help="只生成 N 份中的第 K 份（多台机器并行；各份合起来即完整的 build/，年度文档由第 1 份生成）")
     p.set_defaults(handler=_render)
 
     p = sub.add_parser("run", help="完整流程：检查、状态、生成文档，并打印汇总表")

@@ -12,6 +12,7 @@ from pipeline.errors import QianghuiError, UsageError
 from pipeline.layout import Layout
 from pipeline.projects import COLUMNS, Project
 from pipeline.run import RunResult, check_named, evaluate, run
+from pipeline.shard import Shard
 from pipeline.validate import load_config
 
 
@@ -108,10 +109,11 @@ def in_range(project: Project, low: float | None, high: float | None) -> bool:
     return (low is None or amount >= Decimal(str(low))) and (high is None or amount <= Decimal(str(high)))
 
 
-def render(lay: Layout, out: TextIO, today: date | None = None, pdf: bool = False) -> int:
+def render(lay: Layout, out: TextIO, today: date | None = None, pdf: bool = False,
+           shard: Shard | None = None) -> int:
     """Render every document the files have earned into build/ (with ``pdf``, and a PDF
-    beside each Word document)."""
-    result = run(lay, today=today)
+    beside each Word document; with ``shard``, only that share of them)."""
+    result = run(lay, today=today, shard=shard)
     for problem in result.problems:
         print(problem.format(), file=out)
     print(f"生成 {len(result.written)} 个文档，{len(result.unchanged)} 个未变（无需重建）"

@@ -18,6 +18,7 @@ from pipeline.errors import Problem, QianghuiError
 from pipeline.layout import Layout
 from pipeline.parallel import map_chunks
 from pipeline.projects import Index, Project, build_projects
+from pipeline.shard import Shard, share
 from pipeline.validate import (
     Config,
     ValidationResult,
@@ -53,12 +54,14 @@ class RunResult:
 
 
 def run(lay: Layout, *, societies: Iterable[tuple[int, str]] | None = None, render: bool = True,
-        today: date | None = None, years: Iterable[int] = ()) -> RunResult:
+        today: date | None = None, years: Iterable[int] = (),
+        shard: Shard | None = None) -> RunResult:
     """Validate, derive status and (optionally) render — for all projects or the ones named.
 
     Year documents (立项名单, 验收结果汇总, 财务抽查, 登记表) need every project of their year:
     a full run builds them all; a partial run only for `years` (a year-wide change, whose
-    projects are all among `societies`). One project's save never pays for the whole year."""
+    projects are all among `societies`). One project's save never pays for the whole year.
+    With `shard`, only that share of the documents is rendered (see pipeline.shard)."""
     targets = None if societies is None else project_files(lay, societies)
     validation, projects, config = evaluate(lay, targets, today=today)
     result = RunResult(validation, projects)
@@ -68,7 +71,7 @@ def run(lay: Layout, *, societies: Iterable[tuple[int, str]] | None = None, rend
         from pipeline.plan import plan
 
         jobs = plan(lay, projects, config, Index.of(validation), full_years)
-        render_jobs(lay, jobs, result)
+        render_jobs(lay, share(lay, jobs, shard), result)
         folders = {lay.output_dir(y, s) for y, s in societies} if societies is not None else {
             path for path in lay.build.glob("*/*") if path.is_dir() and path.parent.name.isdigit()}
         folders |= {lay.build / str(year) for year in full_years}
