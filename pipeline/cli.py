@@ -184,7 +184,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", help="检查申报材料，列出全部错误")
     p.add_argument("paths", nargs="*", help="要检查的文件或文件夹（默认：全部）")
-    p.add_argument("--format", choices=["text", "json"], default="text", help="输出格式")
+    p.add_argument("--format", choices=["text", "json", "codequality", "junit"], default="text",
+                   help="输出格式（codequality：GitLab 代码质量报告；junit：测试报告）")
     p.set_defaults(handler=_validate)
 
     p = sub.add_parser("new", help="生成一份待填写的表单（申报表、结题报告、评分表……），已有的文件不会覆盖")

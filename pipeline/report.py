@@ -22,7 +22,14 @@ def problems_json(problems: Sequence[Problem]) -> str:
     return json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2)
 
 
-PROBLEM_FORMATS = {"text": problems_text, "json": lambda problems, _summary: problems_json(problems)}
+def _ci_format(name: str) -> Any:
+    from pipeline import ci_reports
+
+    return lambda problems, summary: getattr(ci_reports, name)(problems, summary)
+
+
+PROBLEM_FORMATS = {"text": problems_text, "json": lambda problems, _summary: problems_json(problems),
+                   "codequality": _ci_format("codequality"), "junit": _ci_format("junit")}
 
 
 def table(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
