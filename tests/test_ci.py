@@ -115,6 +115,8 @@ def test_render_shards_and_pages(office: Repo) -> None:
     for k in (1, 2):
         done = step(office, "render", SHARD=f"{k}/2")
         assert done.returncode == 0, done.stdout + done.stderr
+    done = step(office, "site")          # qianghui site where the engine has it, else a note
+    assert done.returncode == 0, done.stdout + done.stderr
     done = step(office, "pages")
     assert done.returncode == 0, done.stderr
     public = office.root / "public"
@@ -173,3 +175,22 @@ def test_gitlab_pipeline_is_red_on_a_broken_submission(office: Repo, runner: Pat
     assert "FAIL  validate" in out and "FAIL  history" in out
     assert "不能为空 (项目名称)" in out
     assert "render: [1/4] starting" not in out        # documents wait for a valid round
+
+
+@pytest.mark.parametrize("workflow", [".github/workflows/qianghui.yml",
+                                      ".gitea/workflows/qianghui.yml"])
+def test_the_actions_workflows_run_only_the_tested_script(workflow: str) -> None:
+    """Every `run:` of the Actions workflows calls ci/pipeline.sh steps that the tests above run
+    (or shell glue around them), with the full history the history check needs."""
+    import yaml
+
+    flow = yaml.safe_load((ROOT / workflow).read_text("utf-8"))
+    steps = [s for job in flow["jobs"].values() for s in job["steps"]]
+    runs = [line.strip() for s in steps if "run" in s for line in s["run"].splitlines()]
+    called = {line.split()[1] for line in runs if line.startswith("ci/pipeline.sh")}
+    assert called >= {"validate", "history", "diff", "site", "pages"}
+    assert all(s["with"]["fetch-depth"] == 0 for s in steps
+               if str(s.get("uses", "")).startswith("actions/checkout"))
+    tested = {"validate", "history", "diff", "render", "pdf", "site", "pages",
+              "${{"}  # ${{ … }}: render or pdf by event
+    assert called <= tested
