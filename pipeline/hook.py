@@ -21,6 +21,7 @@ hook's environment, only whoever installs the hook can.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
 import time
@@ -230,6 +231,22 @@ def clean_stale(folder: Path) -> None:
 HOOKS = {"pre-receive": pre_receive, "post-receive": post_receive}
 
 
+GITLAB_PREFIX = "GL-HOOK-ERR: "
+
+
+def on_gitlab() -> bool:
+    """GitLab (Gitaly) runs server hooks with the pusher's GL_ID and GL_USERNAME set."""
+    return bool(os.environ.get("GL_ID") or os.environ.get("GL_USERNAME"))
+
+
 def hook_command(root: Path, name: str, text: str, out: TextIO) -> int:
-    """Run one hook in the repository at `root` on git's input `text`."""
-    return HOOKS[name](Vcs(root), text, out)
+    """Run one hook in the repository at `root` on git's input `text`. Under GitLab a refusal's
+    lines carry the GL-HOOK-ERR: prefix, without which its web pages show none of them."""
+    if not on_gitlab():
+        return HOOKS[name](Vcs(root), text, out)
+    buffer = io.StringIO()
+    code = HOOKS[name](Vcs(root), text, buffer)
+    prefix = GITLAB_PREFIX if code else ""
+    for line in buffer.getvalue().splitlines():
+        print(prefix + line, file=out)
+    return code
