@@ -134,6 +134,12 @@ def _diff(a: argparse.Namespace, lay: Layout) -> int:
     return diff_command(lay, a.base, a.head, a.format, sys.stdout, a.output)
 
 
+def _codeowners(a: argparse.Namespace, lay: Layout) -> int:
+    from pipeline.codeowners import codeowners_command
+
+    return codeowners_command(lay, a.output, a.usernames, a.check, sys.stdout)
+
+
 def _hook(a: argparse.Namespace, lay: Layout) -> int:
     from pipeline.hook import hook_command
 
@@ -257,6 +263,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["text", "json"], default="text", help="输出格式")
     p.add_argument("-o", "--输出", dest="output", type=Path, metavar="<文件>", help="同时写入文件（UTF-8）")
     p.set_defaults(handler=_diff)
+
+    p = sub.add_parser("codeowners", help="根据 config/people.yaml 生成 CODEOWNERS（合并请求由谁审核）")
+    p.add_argument("-o", "--输出", dest="output", type=Path, metavar="<文件>",
+                   help="写入的文件（默认：仓库根目录的 CODEOWNERS）")
+    p.add_argument("--用户名", dest="usernames", action="store_true",
+                   help="写 @人员id 而不是邮箱（Gitea：服务器用户名须与 people.yaml 的 id 相同）")
+    p.add_argument("--check", action="store_true", help="只检查是否过期")
+    p.set_defaults(handler=_codeowners)
 
     p = sub.add_parser("hook", help="中央仓库的 git 钩子：检查推送（pre-receive）、记录收到时间（post-receive）")
     p.add_argument("name", choices=["pre-receive", "post-receive"], metavar="钩子",
