@@ -97,12 +97,24 @@ def _unless_unchanged(lay: Layout, name: str, work: Callable[[TextIO], int]) -> 
         checked = lines[-1].split("；")[0] + "；" if "；" in lines[-1] else ""
         print("\n".join([*lines[:-1], f"{checked}输入没有变化，文档均为最新（沿用上次的结果）"]))
         return code
-    buffer = io.StringIO()
+    buffer = _Tee(sys.stdout)       # shown as it is written, kept for the replay
     code = work(buffer)
-    sys.stdout.write(buffer.getvalue())
     if stamp.tree_key(lay) == before:       # nothing changed while we worked, and not racily
         stamp.record(lay, name, before, code, buffer.getvalue())
     return code
+
+
+class _Tee(io.StringIO):
+    """Text kept in memory and written through to a stream at once."""
+
+    def __init__(self, stream: TextIO) -> None:
+        super().__init__()
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        self.stream.write(text)
+        self.stream.flush()
+        return super().write(text)
 
 
 def _submit(a: argparse.Namespace, lay: Layout) -> int:
@@ -303,6 +315,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+PROGRESS = ("validate", "render", "run")     # round-scale commands: progress on stderr
+
+
 def tolerate_console() -> None:
     """Any console takes our output: a character its encoding lacks (an emoji on a cp936 or
     ASCII console, LANG=C) is shown as ? instead of failing the command."""
@@ -323,6 +338,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"qianghui: 目录不存在：{args.root}", file=sys.stderr)
         return 2
     lay = Layout(args.root.resolve() if args.root else find_root(Path.cwd()))
+    if args.command in PROGRESS:
+        from pipeline import progress
+
+        progress.enable(sys.stderr)
     try:
         return int(args.handler(args, lay))
     except UsageError as e:
