@@ -20,12 +20,15 @@ from pathlib import Path
 from bench.generate import REPO
 from bench.measure import SHORT, Bench, make_trees, say
 from bench.report import mb, notes, table, write_json
+from bench.timing import tool
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[1])
     parser.add_argument("--n", type=int, default=5000, help="societies in the round (default 5000)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median)")
+    parser.add_argument("--national", type=int, default=20000,
+                        help="societies of the national-scale rows (default 20000; 0: leave them out)")
     parser.add_argument("--keep", type=Path, help="generate here and keep the trees")
     parser.add_argument("--out", type=Path, default=Path("build/bench.json"), help="the table as JSON")
     args = parser.parse_args(argv)
@@ -64,6 +67,13 @@ def bench(workdir: Path, args: argparse.Namespace) -> int:
     compile_engine()
     trees, generation = make_trees(workdir, args.n)
     rows = Bench(trees, args.repeat).rows()
+    if args.national:
+        from bench import national
+
+        say(f"generating the national round of {args.national:,} societies")
+        big = national.national_tree(workdir, args.national)
+        rows += national.rows(tool("qianghui"), big, trees.main, trees.small, trees.render,
+                              args.repeat, say)
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     largest = max(rows, key=lambda r: r.peak_kb)
     main = trees.main

@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
-from pipeline.errors import QianghuiError, UsageError
+from pipeline.errors import UsageError
 from pipeline.layout import Layout
 from pipeline.vcs import Vcs
 

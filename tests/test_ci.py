@@ -12,8 +12,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.gitrepo import HBJX, LATER, MAINTAINER, QIANGHUI, ROOT, Repo, isolate_git, \
-    isolated_env, run_git
+from tests.gitrepo import (
+    HBJX,
+    LATER,
+    MAINTAINER,
+    QIANGHUI,
+    ROOT,
+    Repo,
+    isolate_git,
+    isolated_env,
+    run_git,
+)
 
 TOOLS = ROOT / "tools" / "ci"
 RUNNER = TOOLS / "node_modules" / ".bin" / "gitlab-ci-local"

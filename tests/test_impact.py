@@ -11,8 +11,19 @@ from typing import Any
 import pytest
 
 from pipeline.projects import COLUMNS
-from tests.gitrepo import ADMIN, EXPERT, LATER, MAINTAINER, QIANGHUI, ROOT, TIMEOUT, Repo, isolate_git, \
-    isolated_env, run_git
+from tests.gitrepo import (
+    ADMIN,
+    EXPERT,
+    LATER,
+    MAINTAINER,
+    QIANGHUI,
+    ROOT,
+    TIMEOUT,
+    Repo,
+    isolate_git,
+    isolated_env,
+    run_git,
+)
 
 SELECTION = "reviews/2022/selection.yaml"
 HBNX_SHEET = "reviews/2022/hbnx/acceptance/huang-expert.yaml"

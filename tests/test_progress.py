@@ -6,8 +6,8 @@ from __future__ import annotations
 import io
 import os
 import pty
-import subprocess
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest

@@ -10,8 +10,16 @@ import pytest
 
 from pipeline.layout import Layout
 from pipeline.shard import Shard, parse, share
-from tests.gitrepo import MAINTAINER, QIANGHUI, ROOT, TIMEOUT, Repo, isolate_git, \
-    isolated_env, run_git
+from tests.gitrepo import (
+    MAINTAINER,
+    QIANGHUI,
+    ROOT,
+    TIMEOUT,
+    Repo,
+    isolate_git,
+    isolated_env,
+    run_git,
+)
 
 DEMO = ("config", "templates", "submissions", "reviews")
 
@@ -62,9 +70,9 @@ def test_the_union_of_shards_is_the_full_render(demo: Path, tmp_path: Path) -> N
 
 
 def test_shares_are_deterministic_and_balanced(demo: Path) -> None:
-    from pipeline.run import evaluate
     from pipeline.plan import plan
     from pipeline.projects import Index
+    from pipeline.run import evaluate
 
     lay = Layout(demo)
     validation, projects, config = evaluate(lay, None)
