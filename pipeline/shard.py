@@ -3,8 +3,10 @@
 Every shard plans the whole round (the plan is cheap; rendering is the cost) and renders only
 its share, so the union of the N shards' build/ folders is byte for byte the full render. The
 year documents (立项名单, 汇总, 登记表 …) are built once, by shard 1; the project documents are
-dealt, in the order of their paths, each to the shard with the fewest documents so far — a
-balance by documents, not by projects (a project with a 结题报告 and five 评分表 weighs more).
+dealt kind by kind (every 申报表, then every 结题报告 …, each kind in the order of its paths),
+each to the shard with the fewest documents so far — a balance by documents, not by projects
+(a project with a 结题报告 and five 考核表 weighs more), and every shard gets its share of each
+kind (dealing in path order alone gave one shard every 申报表, the costliest kind).
 """
 
 from __future__ import annotations
@@ -61,7 +63,7 @@ def share(lay: Layout, jobs: Sequence[Job], shard: Shard | None) -> list[Job]:
     if shard.index == 1:
         mine.update(year)
     rest = sorted((i for i, job in enumerate(jobs) if i not in set(year)),
-                  key=lambda i: jobs[i].output.as_posix())
+                  key=lambda i: (jobs[i].output.name, jobs[i].output.as_posix()))
     for i in rest:
         target = loads.index(min(loads))
         loads[target] += 1
