@@ -16,7 +16,7 @@ from pipeline.pdf import find_office
 
 ROOT = Path(__file__).resolve().parents[1]
 QIANGHUI = Path(sys.executable).with_name("qianghui")
-ROWS = 8 + (1 if find_office() else 0)        # the PDF row needs LibreOffice
+ROWS = 8 + (1 if find_office() else 0) + 5    # the PDF row needs LibreOffice; 5 national rows
 
 
 @pytest.fixture(scope="module")
