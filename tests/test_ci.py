@@ -203,3 +203,29 @@ def test_the_actions_workflows_run_only_the_tested_script(workflow: str) -> None
     tested = {"validate", "history", "diff", "render", "pdf", "site", "pages",
               "${{"}  # ${{ … }}: render or pdf by event
     assert called <= tested
+
+
+def test_gitlab_main_pipeline_publishes_documents_and_pdfs(office: Repo, runner: Path) -> None:
+    """On main: validate, history, the PDFs in 4 shards, and pages with every document."""
+    from pipeline.pdf import find_office
+
+    if find_office() is None:
+        pytest.skip("LibreOffice is not installed (tests/test_pdf.py installs it with .ci/install-libreoffice)")
+    office.git("checkout", "-q", "main")
+    env = environment()
+    env["HOME"] = str(office.root.parent / "home")
+    done = subprocess.run(
+        [str(runner), "--force-shell-executor", "--shell-isolation", "--no-color",
+         "--variable", f"QIANGHUI={QIANGHUI}"],
+        cwd=office.root, capture_output=True, text=True, timeout=PIPELINE_TIMEOUT, env=env)
+    out = done.stdout + done.stderr
+    assert done.returncode == 0, out
+    for job in ("validate", "history", "pdf: [1/4]", "pdf: [4/4]", "pages"):
+        assert f"PASS  {job}" in out
+    assert "impact" not in out and "render: [" not in out       # merge-request jobs only
+    public = office.root / ".gitlab-ci-local" / "artifacts" / "pages" / "public"
+    documents = sorted((public / "documents").rglob("*.docx"))
+    assert len(documents) > 20
+    assert all(d.with_suffix(".pdf").is_file() for d in documents)
+    assert (public / "documents" / "2022" / "登记表.xlsx").is_file()
+    assert "立项名单.pdf" in (public / "index.html").read_text("utf-8")
