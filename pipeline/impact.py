@@ -186,7 +186,8 @@ def as_data(base: Side, head: Side, changes: Sequence[Change]) -> dict[str, Any]
 
 
 def resolve(vcs: Vcs, rev: str) -> str:
-    found = vcs.resolve(rev)
+    """A commit id; an option-like name (`--output=…`) never reaches git."""
+    found = None if rev.startswith("-") else vcs.resolve(rev)
     if found is None:
         raise UsageError(f"找不到版本「{rev}」{vcs.shallow_hint()}")
     return found

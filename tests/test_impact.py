@@ -134,6 +134,8 @@ def test_unknown_revision_and_shallow_clone(repo: Repo, tmp_path: Path) -> None:
     done = qianghui(repo.root, "diff", "no-such-rev")
     assert done.returncode == 2
     assert "找不到版本「no-such-rev」" in done.stderr
+    done = qianghui(repo.root, "diff", "--", "--output=/tmp/x", "HEAD")
+    assert done.returncode == 2 and "找不到版本「--output=/tmp/x」" in done.stderr
     repo.write("README-office.txt", "说明\n")
     repo.commit(MAINTAINER, "再一个提交", when=LATER)
     shallow = tmp_path / "shallow"
@@ -152,3 +154,18 @@ def test_check_history_in_a_shallow_clone_says_to_fetch_more(repo: Repo, tmp_pat
     done = qianghui(shallow, "check-history", "HEAD~1..HEAD")
     assert done.returncode == 1, done.stderr
     assert "浅克隆" in done.stderr and "git fetch --unshallow" in done.stderr
+
+
+def test_a_committed_symlink_is_not_followed(repo: Repo, tmp_path: Path) -> None:
+    """A link in the commit (to a file outside the repository) is left out of the extracted
+    tree: the preview reads only what git holds as plain files."""
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("人员: []\n", encoding="utf-8")
+    repo.path(SELECTION).unlink()
+    repo.path(SELECTION).symlink_to(secret)
+    repo.commit(ADMIN, "名单改为链接", when=LATER)
+    done = qianghui(repo.root, "diff", "HEAD~1", "HEAD", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    hbjx = next(c for c in data["changes"] if c["学会"] == "hbjx")
+    assert "移出拟立项名单（原排名 1）" in hbjx["说明"]         # the selection is gone, not the link's
