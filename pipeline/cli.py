@@ -338,10 +338,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"qianghui: 目录不存在：{args.root}", file=sys.stderr)
         return 2
     lay = Layout(args.root.resolve() if args.root else find_root(Path.cwd()))
-    if args.command in PROGRESS:
-        from pipeline import progress
+    from pipeline import progress
 
-        progress.enable(sys.stderr)
+    progress.enable(sys.stderr if args.command in PROGRESS else None)
     try:
         return int(args.handler(args, lay))
     except UsageError as e:
@@ -364,6 +363,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"qianghui: 内部错误（{type(e).__name__}: {e}）。请加 --debug 重试并把输出发给维护者。",
               file=sys.stderr)
         return 3
+    finally:                        # a caller in this process (the watcher, a test) stays silent
+        progress.enable(None)
 
 
 def entry() -> None:
