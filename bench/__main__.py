@@ -1,4 +1,4 @@
-"""python -m bench [--n 5000] [--repeat 3] [--keep DIR] [--out build/bench.json]
+"""python -m bench [--n 5000] [--national 20000] [--repeat 3] [--keep DIR] [--out build/bench.json]
 
 Generates a synthetic round in a temporary folder (or DIR, kept), measures every row of
 issue #6 against its baseline in the same run and prints one table of ratios. Exits 1 only
@@ -20,17 +20,24 @@ from pathlib import Path
 from bench.generate import REPO
 from bench.measure import SHORT, Bench, make_trees, say
 from bench.report import mb, notes, table, write_json
+from bench.timing import tool
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[1])
     parser.add_argument("--n", type=int, default=5000, help="societies in the round (default 5000)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median)")
+    parser.add_argument("--national", type=int,
+                        help="societies of the national-scale rows (default 4 × --n: 20,000; 0: leave them out)")
     parser.add_argument("--keep", type=Path, help="generate here and keep the trees")
     parser.add_argument("--out", type=Path, default=Path("build/bench.json"), help="the table as JSON")
     args = parser.parse_args(argv)
     if args.n < 1 or args.repeat < 1:
         parser.error("--n and --repeat must be at least 1")
+    if args.national is None:
+        args.national = 4 * args.n
+    if args.national < 0:
+        parser.error("--national must be 0 or more")
     if args.keep and (args.keep / "round").exists():
         parser.error(f"{args.keep}/round already exists: choose an empty folder")
     return args
@@ -64,6 +71,13 @@ def bench(workdir: Path, args: argparse.Namespace) -> int:
     compile_engine()
     trees, generation = make_trees(workdir, args.n)
     rows = Bench(trees, args.repeat).rows()
+    if args.national:
+        from bench import national
+
+        say(f"generating the national round of {args.national:,} societies")
+        big = national.national_tree(workdir, args.national)
+        rows += national.rows(tool("qianghui"), big, trees.main, trees.small, trees.render,
+                              args.repeat, say)
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     largest = max(rows, key=lambda r: r.peak_kb)
     main = trees.main

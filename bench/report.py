@@ -25,6 +25,7 @@ class Row:
     peak_kb: int = 0            # our process's peak memory
     baseline_peak_kb: int = 0
     error: str = ""             # a command that should have succeeded did not
+    unit: str = "s"             # "MB": ours and baseline are peak memory in MB, not seconds
 
     @property
     def ratio(self) -> float:
@@ -38,7 +39,8 @@ class Row:
 
     def cells(self) -> list[str]:
         met = "ERROR" if self.error else ("yes" if self.met else "no")
-        return [self.what, seconds(self.ours), seconds(self.baseline), self.ratio_text(),
+        shown = (lambda v: f"{v:.0f} MB") if self.unit == "MB" else seconds
+        return [self.what, shown(self.ours), shown(self.baseline), self.ratio_text(),
                 self.target_text(), met]
 
     def ratio_text(self) -> str:

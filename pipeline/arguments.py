@@ -26,6 +26,7 @@ _ERRORS: list[tuple[re.Pattern[str], str]] = [(re.compile(pattern), text) for pa
     (r"^argument (.+?): expected at most one argument$", "参数 {0} 后面最多一个值"),
     (r"^argument (.+?): expected at least one argument$", "参数 {0} 后面至少需要一个值"),
     (r"^ambiguous option: (.+?) could match (.+)$", "选项 {0} 不明确，可能是：{1}"),
+    (r"^argument (.+?): (.*[\u4e00-\u9fff].*)$", "{1}"),    # a type's own Chinese message
 ]]
 
 

@@ -13,12 +13,16 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.arguments import ChineseParser, day
 from pipeline.core.layout import Layout, find_root
 from pipeline.errors import QianghuiError, UsageError
 from pipeline.forms.blanks import BLANKS
 from pipeline.forms.report import LIST_FORMATS, PROBLEM_FORMATS
+
+if TYPE_CHECKING:
+    from pipeline.shard import Shard
 
 Handler = Callable[[argparse.Namespace, Layout], int]
 
@@ -64,7 +68,16 @@ def _list(a: argparse.Namespace, lay: Layout) -> int:
 def _render(a: argparse.Namespace, lay: Layout) -> int:
     from pipeline.commands import render
 
-    return render.command(lay, sys.stdout, pdf=a.pdf)
+    return render.command(lay, sys.stdout, pdf=a.pdf, shard=a.shard)
+
+
+def _shard(text: str) -> Shard:
+    from pipeline.shard import parse
+
+    try:
+        return parse(text)
+    except UsageError as e:
+        raise argparse.ArgumentTypeError(e.message) from e
 
 
 def _run(a: argparse.Namespace, lay: Layout) -> int:
@@ -107,6 +120,18 @@ def _check_history(a: argparse.Namespace, lay: Layout) -> int:
     from pipeline.commands import check_history
 
     return check_history.command(lay, a.range, sys.stdout)
+
+
+def _diff(a: argparse.Namespace, lay: Layout) -> int:
+    from pipeline.impact import diff_command
+
+    return diff_command(lay, a.base, a.head, a.format, sys.stdout, a.output)
+
+
+def _codeowners(a: argparse.Namespace, lay: Layout) -> int:
+    from pipeline.codeowners import codeowners_command
+
+    return codeowners_command(lay, a.output, a.usernames, a.check, sys.stdout)
 
 
 def _hook(a: argparse.Namespace, lay: Layout) -> int:
@@ -166,7 +191,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", help="检查申报材料，列出全部错误")
     p.add_argument("paths", nargs="*", help="要检查的文件或文件夹（默认：全部）")
-    p.add_argument("--format", choices=list(PROBLEM_FORMATS), default="text", help="输出格式")
+    p.add_argument("--format", choices=list(PROBLEM_FORMATS), default="text",
+                   help="输出格式（codequality：GitLab 代码质量报告；junit：测试报告）")
     p.set_defaults(handler=_validate)
 
     p = sub.add_parser("new", help="生成一份待填写的表单（申报表、结题报告、评分表……），已有的文件不会覆盖")
@@ -200,6 +226,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("render", help="生成 Word 文档到 build/")
     p.add_argument("--pdf", action="store_true", help="同时在每个 Word 文档旁生成 PDF（需要 LibreOffice）")
+    p.add_argument("--shard", type=_shard, metavar="K/N",
+                   help="只生成 N 份中的第 K 份（多台机器并行；各份合起来即完整的 build/，年度文档由第 1 份生成）")
     p.set_defaults(handler=_render)
 
     p = sub.add_parser("run", help="完整流程：检查、状态、生成文档，并打印汇总表")
@@ -235,6 +263,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("range", nargs="?", help="提交范围，如 origin/main..HEAD（默认：规则起始之后的全部）")
     p.set_defaults(handler=_check_history)
 
+    p = sub.add_parser("diff", help="变更影响预览：两个版本之间各项目的状态、错误、评分、排名、资助和等级有何变化")
+    p.add_argument("base", metavar="BASE", help="原版本，如 origin/main 或合并请求的目标提交")
+    p.add_argument("head", metavar="HEAD", nargs="?", default="HEAD", help="新版本（默认：HEAD）")
+    p.add_argument("--format", choices=["text", "json"], default="text", help="输出格式")
+    p.add_argument("-o", "--输出", dest="output", type=Path, metavar="<文件>", help="同时写入文件（UTF-8）")
+    p.set_defaults(handler=_diff)
+
+    p = sub.add_parser("codeowners", help="根据 config/people.yaml 生成 CODEOWNERS（合并请求由谁审核）")
+    p.add_argument("-o", "--输出", dest="output", type=Path, metavar="<文件>",
+                   help="写入的文件（默认：仓库根目录的 CODEOWNERS）")
+    p.add_argument("--用户名", dest="usernames", action="store_true",
+                   help="写 @人员id 而不是邮箱（Gitea：服务器用户名须与 people.yaml 的 id 相同）")
+    p.add_argument("--check", action="store_true", help="只检查是否过期")
+    p.set_defaults(handler=_codeowners)
+
     p = sub.add_parser("hook", help="中央仓库的 git 钩子：检查推送（pre-receive）、记录收到时间（post-receive）")
     p.add_argument("name", choices=["pre-receive", "post-receive"], metavar="钩子",
                    help="pre-receive 或 post-receive（由 hooks/ 中的同名脚本调用，从标准输入读取引用更新）")
@@ -266,6 +309,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+PROGRESS = ("validate", "render", "run")     # round-scale commands: progress on stderr
+
+
 def tolerate_console() -> None:
     """Any console takes our output: a character its encoding lacks (an emoji on a cp936 or
     ASCII console, LANG=C) is shown as ? instead of failing the command."""
@@ -286,6 +332,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"qianghui: 目录不存在：{args.root}", file=sys.stderr)
         return 2
     lay = Layout(args.root.resolve() if args.root else find_root(Path.cwd()))
+    from pipeline import progress
+
+    progress.enable(sys.stderr if args.command in PROGRESS else None)
     try:
         return int(args.handler(args, lay))
     except UsageError as e:
@@ -308,6 +357,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"qianghui: 内部错误（{type(e).__name__}: {e}）。请加 --debug 重试并把输出发给维护者。",
               file=sys.stderr)
         return 3
+    finally:                        # a caller in this process (the watcher, a test) stays silent
+        progress.enable(None)
 
 
 def entry() -> None:

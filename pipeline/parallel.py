@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -17,14 +18,33 @@ def workers() -> int:
     return min(count or 1, 8)
 
 
-def map_chunks(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], minimum: int) -> list[R]:
+def map_chunks(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], minimum: int,
+               label: str = "") -> list[R]:
     """`work` over contiguous chunks of `items`, in worker processes when there are at least
-    `minimum` items and more than one core; results in the order of `items`.
+    `minimum` items and more than one core; results in the order of `items`. With `label`,
+    progress is shown chunk by chunk (see pipeline.progress).
 
     Workers are forked (on Linux), so they inherit what the parent already loaded."""
+    from pipeline import progress
+
+    with progress.task(label, len(items)) if label else nullcontext():
+        return _map_chunks(work, items, minimum)
+
+
+def _map_chunks(work: Callable[[Sequence[T]], list[R]], items: Sequence[T],
+                minimum: int) -> list[R]:
+    from pipeline import progress
+
     count = workers()
     if len(items) < minimum or count < 2:
-        return work(items)
+        if not progress.active():
+            return work(items)
+        step = max(1, len(items) // 100)
+        found: list[R] = []
+        for i in range(0, len(items), step):
+            found += work(items[i:i + step])
+            progress.advance(len(items[i:i + step]))
+        return found
     import gc
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -35,6 +55,10 @@ def map_chunks(work: Callable[[Sequence[T]], list[R]], items: Sequence[T], minim
     gc.freeze()        # what the workers inherit is never scanned (nor copied) by their GC
     try:
         with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
-            return [result for part in pool.map(work, chunks) for result in part]
+            results: list[R] = []
+            for chunk, part in zip(chunks, pool.map(work, chunks), strict=True):
+                results += part
+                progress.advance(len(chunk))
+            return results
     finally:
         gc.unfreeze()

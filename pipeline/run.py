@@ -17,6 +17,7 @@ from pipeline.core.projects import Index, Project, build_projects
 from pipeline.errors import Problem
 from pipeline.forms.loading import Config, load_config
 from pipeline.forms.validate import ValidationResult, collect_targets, validate_paths
+from pipeline.shard import Shard, share
 from pipeline.state.status_file import write_status
 
 if TYPE_CHECKING:                 # planning and documents are imported only to render
@@ -58,13 +59,15 @@ class RunResult:
 
 
 def run(lay: Layout, *, societies: Iterable[tuple[int, str]] | None = None, render: bool = True,
-        today: date | None = None, years: Iterable[int] = (), site: bool = False) -> RunResult:
+        today: date | None = None, years: Iterable[int] = (), site: bool = False,
+        shard: Shard | None = None) -> RunResult:
     """Validate, derive status and (optionally) render — for all projects or the ones named.
 
     Year documents (立项名单, 验收结果汇总, 财务抽查, 登记表) need every project of their year:
     a full run builds them all; a partial run only for `years` (a year-wide change, whose
     projects are all among `societies`). One project's save never pays for the whole year.
-    With `site`, build/site/ is brought up to date too (pipeline.site)."""
+    With `site`, build/site/ is brought up to date too (pipeline.site); with `shard`, only
+    that share of the documents is rendered (see pipeline.shard)."""
     targets = None if societies is None else project_files(lay, societies)
     validation, projects, config = evaluate(lay, targets, today=today)
     result = RunResult(validation, projects)
@@ -76,7 +79,7 @@ def run(lay: Layout, *, societies: Iterable[tuple[int, str]] | None = None, rend
         jobs = plan(lay, projects, config, Index.of(validation), full_years)
         from pipeline.documents.jobs import prune, render_jobs
 
-        render_jobs(lay, jobs, result)
+        render_jobs(lay, share(lay, jobs, shard), result)
         folders = {lay.output_dir(y, s) for y, s in societies} if societies is not None else {
             path for path in lay.build.glob("*/*") if path.is_dir() and path.parent.name.isdigit()}
         folders |= {lay.build / str(year) for year in full_years}

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.slow       # a whole bench run on a small round
 
 ROOT = Path(__file__).resolve().parents[1]
 QIANGHUI = Path(sys.executable).with_name("qianghui")
-ROWS = 10 + (1 if find_office() else 0)       # the PDF row needs LibreOffice
+ROWS = 10 + (1 if find_office() else 0) + 5   # the PDF row needs LibreOffice; 5 national rows
 
 
 @pytest.fixture(scope="module")

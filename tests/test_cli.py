@@ -334,7 +334,7 @@ def test_help_is_in_chinese(capsys: Capture) -> None:
     assert main(["validate", "-h"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("用法：qianghui validate") and "显示本帮助并退出" in out
-    assert "--format {text,json}" in out                   # choices stay visible
+    assert "--format {text,json,codequality,junit}" in out     # choices stay visible
     assert "options" not in out and "positional" not in out
 
 

@@ -137,3 +137,22 @@ def test_server_time_must_be_iso(monkeypatch: pytest.MonkeyPatch) -> None:
         server_now()
     monkeypatch.setenv("QIANGHUI_SERVER_TIME", "2022-05-13T00:00:30")
     assert server_now().isoformat() == "2022-05-13T00:00:30+00:00"
+
+
+def test_under_gitlab_a_refusal_carries_the_gl_hook_err_prefix(
+        pushed: tuple[Repo, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Gitaly runs the hook with GL_ID/GL_USERNAME; its web pages show only prefixed lines."""
+    repo, _ = pushed
+    monkeypatch.setenv("GL_ID", "user-7")
+    monkeypatch.setenv("GL_USERNAME", "chenjing")
+    edit(repo, HBNX)
+    done = push(repo, "HEAD:refs/heads/hbnx-edits-hbjx")
+    assert done.returncode != 0
+    refusal = [ln for ln in done.stderr.splitlines() if "推送被拒绝" in ln]
+    assert refusal and all(ln.removeprefix("remote: ").startswith("GL-HOOK-ERR: qianghui: ")
+                           for ln in refusal)
+    repo.git("reset", "-q", "--hard", "HEAD~1")
+    edit(repo, HBJX)
+    done = push(repo, "HEAD:refs/heads/hbjx-ok")
+    assert done.returncode == 0, done.stderr
+    assert "GL-HOOK-ERR" not in done.stderr            # an accepted push is not an error

@@ -9,22 +9,26 @@ from datetime import date
 from typing import TextIO
 
 from pipeline.core.layout import Layout
+from pipeline.shard import Shard
 from pipeline.state import replay
 
 
-def command(lay: Layout, out: TextIO, pdf: bool = False) -> int:
+def command(lay: Layout, out: TextIO, pdf: bool = False, shard: Shard | None = None) -> int:
+    if shard is not None:   # a share of the documents is not the whole run the replay vouches for
+        return render(lay, out, pdf=pdf, shard=shard)[0]
     if pdf:         # PDFs are checked against their cache every time: no replay
         return render(lay, out, pdf=True)[0]
     return replay.unless_unchanged(lay, "render", lambda buffer: render(lay, buffer))
 
 
 def render(lay: Layout, out: TextIO, today: date | None = None,
-           pdf: bool = False) -> tuple[int, list[str]]:
+           pdf: bool = False, shard: Shard | None = None) -> tuple[int, list[str]]:
     """Render every document the files have earned into build/ (with ``pdf``, and a PDF
-    beside each Word document): the exit code, and what the run made (for the replay)."""
+    beside each Word document; with ``shard``, only that share of them): the exit code, and
+    what the run made (for the replay)."""
     from pipeline.run import run
 
-    result = run(lay, today=today)
+    result = run(lay, today=today, shard=shard)
     for problem in result.problems:
         print(problem.format(), file=out)
     print(f"生成 {len(result.written)} 个文档，{len(result.unchanged)} 个未变（无需重建）"

@@ -25,7 +25,7 @@ def main_job(lay: Layout, out: TextIO, today: date | None = None) -> tuple[int, 
     result = run(lay, today=today)
     for problem in result.problems:
         print(problem.format(), file=out)
-    rows = [p.row() for p in result.projects]
+    rows = [{**p.row(), "文档": len(p.documents)} for p in result.projects]    # a count: fits
     print(table(rows, [*COLUMNS, "文档"]), file=out)
     print(f"{result.validation.summary()}；生成 {len(result.written)} 个文档，"
           f"{len(result.unchanged)} 个未变{result.removed_clause()}", file=out)

@@ -79,7 +79,7 @@ POOL_MIN = 8        # below this, starting worker processes costs more than it s
 
 def map_jobs(stale: list[tuple[Job, str]]) -> list[str | None]:
     """Write every stale document; one worker process per core when it pays off."""
-    return map_chunks(_write_chunk, stale, POOL_MIN)
+    return map_chunks(_write_chunk, stale, POOL_MIN, "生成文档")
 
 
 def _write_chunk(items: Sequence[tuple[Job, str]]) -> list[str | None]:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from pipeline import progress
 from pipeline.atomic import write_atomic
 from pipeline.errors import QianghuiError
 from pipeline.parallel import workers
@@ -101,7 +102,7 @@ def convert(documents: Sequence[Path], cache_dir: Path, finish: Finish | None = 
         cache_dir.mkdir(parents=True, exist_ok=True)
         count = min(workers(), len(stale))
         lane = Lane(office, cache_dir, finish, result)
-        with ThreadPoolExecutor(max_workers=count) as pool:
+        with ThreadPoolExecutor(max_workers=count) as pool, progress.task("生成 PDF", len(stale)):
             list(pool.map(lane.convert, [stale[i::count] for i in range(count)]))
     return result
 
@@ -145,11 +146,13 @@ class Lane:
         if isinstance(pdf, str):
             with self.lock:
                 self.result.failed[docx] = pdf
+            progress.advance()
             return
         data = self.finish(docx, pdf) if self.finish else pdf
         write_atomic(self.cache_dir / f"{key}.pdf", data)
         with self.lock:
             place(docx, data, self.result)
+        progress.advance()
 
 
 def run_office(office: str, chunk: Sequence[tuple[Path, str]],

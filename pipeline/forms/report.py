@@ -27,8 +27,18 @@ def problems_json_report(problems: Sequence[Problem], summary: str) -> str:
     return problems_json(problems)
 
 
+def _ci_format(name: str) -> Callable[[Sequence[Problem], str], str]:
+    """A CI reporter of pipeline.ci_reports, imported only when chosen."""
+    def report(problems: Sequence[Problem], summary: str) -> str:
+        from pipeline import ci_reports
+
+        return str(getattr(ci_reports, name)(problems, summary))
+    return report
+
+
 PROBLEM_FORMATS: dict[str, Callable[[Sequence[Problem], str], str]] = {
-    "text": problems_text, "json": problems_json_report}
+    "text": problems_text, "json": problems_json_report,
+    "codequality": _ci_format("codequality"), "junit": _ci_format("junit")}
 
 
 def table(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:

@@ -95,7 +95,7 @@ def validate_paths(lay: Layout, paths: Iterable[Path] | None = None, *,
         config.preload()
     global _SHARED
     _SHARED = (lay, config, today, lean)
-    return ValidationResult(results + map_chunks(_validate_chunk, todo, POOL_MIN))
+    return ValidationResult(results + map_chunks(_validate_chunk, todo, POOL_MIN, "检查材料"))
 
 
 _SHARED: tuple[Layout, Config, date, bool] | None = None    # what forked workers inherit

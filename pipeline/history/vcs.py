@@ -152,13 +152,24 @@ class Vcs:
                 for reader in readers:
                     reader.close()
 
+    def shallow_hint(self) -> str:
+        """What to do when a revision is missing from a shallow clone (a CI job's default)."""
+        try:
+            shallow = self.run("rev-parse", "--is-shallow-repository").strip() == "true"
+        except QianghuiError:
+            return ""
+        if not shallow:
+            return ""
+        return ("：本仓库是浅克隆（只取回了最近几个提交），请先取回完整历史：git fetch --unshallow"
+                "（GitLab CI 中设置变量 GIT_DEPTH: 0；GitHub/Gitea Actions 的 checkout 设 fetch-depth: 0）")
+
     def tip(self, revs: Sequence[str]) -> str:
         """The newest commit a range names (`A..B` → B; `X ^Y` → X)."""
         try:
             out = self.run("rev-parse", *revs)
         except QianghuiError as e:
             raise QianghuiError(f"提交范围「{' '.join(revs)}」无效，本仓库中没有这些版本"
-                                f"（{e.message.partition('：')[2]}）") from e
+                                f"（{e.message.partition('：')[2]}）{self.shallow_hint()}") from e
         for line in out.splitlines():
             if line and not line.startswith("^"):
                 return line.strip()

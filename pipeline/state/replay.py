@@ -120,6 +120,19 @@ def record(lay: Layout, command: str, key: str, code: int, output: str,
 Work = Callable[[TextIO], tuple[int, list[str]]]
 
 
+class Tee(io.StringIO):
+    """Text kept in memory and written through to a stream at once."""
+
+    def __init__(self, stream: TextIO) -> None:
+        super().__init__()
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        self.stream.write(text)
+        self.stream.flush()
+        return super().write(text)
+
+
 def unless_unchanged(lay: Layout, name: str, work: Work) -> int:
     """Replay the previous full run of `name` when nothing changed since, else do the work (its
     output to stdout; it returns its exit code and the outputs it vouches for) and remember it
@@ -132,9 +145,8 @@ def unless_unchanged(lay: Layout, name: str, work: Work) -> int:
         checked = lines[-1].split("；")[0] + "；" if "；" in lines[-1] else ""
         print("\n".join([*lines[:-1], f"{checked}输入没有变化，文档均为最新（沿用上次的结果）"]))
         return code
-    buffer = io.StringIO()
+    buffer = Tee(sys.stdout)          # shown as it is written, kept for the replay
     code, outputs = work(buffer)
-    sys.stdout.write(buffer.getvalue())
     if tree_key(lay) == before:       # nothing changed while we worked, and not racily
         record(lay, name, before, code, buffer.getvalue(), outputs)
     return code
