@@ -423,3 +423,18 @@ def push(repo: Repo, *refspec: str, env: dict[str, str] | None = None) -> subpro
 def remote_ref(remote: Path, ref: str) -> str:
     """What a ref of the central repository points at ("" when it does not exist)."""
     return run_git(remote, "rev-parse", "--verify", "-q", ref, check=False).stdout.strip()
+
+
+DEMO = ("config", "templates", "submissions", "reviews")
+
+
+def demo_repo(root: Path, when: str = BEFORE) -> Repo:
+    """The shipped demo round with all its reviews, committed as the maintainer in a fresh
+    repository (for what reads history: provenance, diff, shards)."""
+    for name in DEMO:
+        shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copyfile(ROOT / ".gitignore", root / ".gitignore")
+    run_git(root, "init", "-q", "-b", "main")
+    repo = Repo(root)
+    repo.commit(MAINTAINER, "演示年度", when=when)
+    return repo

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -17,9 +16,9 @@ from tests.gitrepo import (
     LATER,
     MAINTAINER,
     QIANGHUI,
-    ROOT,
     TIMEOUT,
     Repo,
+    demo_repo,
     isolate_git,
     isolated_env,
     run_git,
@@ -28,21 +27,13 @@ from tests.gitrepo import (
 SELECTION = "reviews/2022/selection.yaml"
 HBNX_SHEET = "reviews/2022/hbnx/acceptance/huang-expert.yaml"
 PROGRAM = "config/program-2022.yaml"
-DEMO = ("config", "templates", "submissions", "reviews")
 
 
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Repo:
     """The demo round with its reviews: every state, scores, a ranked and approved selection."""
     isolate_git(monkeypatch, tmp_path / "home")
-    root = tmp_path / "repo"
-    for name in DEMO:
-        shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copyfile(ROOT / ".gitignore", root / ".gitignore")
-    run_git(root, "init", "-q", "-b", "main")
-    repo = Repo(root)
-    repo.commit(MAINTAINER, "演示年度", when=LATER)
-    return repo
+    return demo_repo(tmp_path / "repo", when=LATER)
 
 
 def qianghui(root: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -11,30 +10,20 @@ import pytest
 from pipeline.core.layout import Layout
 from pipeline.shard import Shard, parse, share
 from tests.gitrepo import (
-    MAINTAINER,
     QIANGHUI,
-    ROOT,
     TIMEOUT,
-    Repo,
+    demo_repo,
     isolate_git,
     isolated_env,
     run_git,
 )
-
-DEMO = ("config", "templates", "submissions", "reviews")
 
 
 @pytest.fixture
 def demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The demo round committed in a fresh repository (provenance reads its history)."""
     isolate_git(monkeypatch, tmp_path / "home")
-    root = tmp_path / "demo"
-    for name in DEMO:
-        shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copyfile(ROOT / ".gitignore", root / ".gitignore")
-    run_git(root, "init", "-q", "-b", "main")
-    Repo(root).commit(MAINTAINER, "演示年度")
-    return root
+    return demo_repo(tmp_path / "demo").root
 
 
 def render(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
