@@ -106,6 +106,13 @@ def _shown(value: Any) -> str:
     return "—" if value in ("", None) else str(value)
 
 
+
+# A list a project enters, leaves or moves in: (field, entered, left, moved).
+MEMBERSHIP = (
+    ("排名", "列入拟立项名单，排名 {new}", "移出拟立项名单（原排名 {old}）", "排名 {old} → {new}"),
+    ("资助金额", "进入资助名单（{new} 元）", "退出资助名单（原资助 {old} 元）", "资助金额 {old} → {new} 元"),
+)
+
 def phrases(change: Change) -> list[str]:
     """The Chinese clauses for one project: rank, funding, scores and grade, status, errors."""
     if change.before is None:
@@ -117,22 +124,11 @@ def phrases(change: Change) -> list[str]:
     said: list[str] = []
     if "状态" in by_field:
         said.append("状态 {} → {}".format(*by_field["状态"]))
-    if "排名" in by_field:
-        old, new = by_field["排名"]
-        if old in ("", None):
-            said.append(f"列入拟立项名单，排名 {new}")
-        elif new in ("", None):
-            said.append(f"移出拟立项名单（原排名 {old}）")
-        else:
-            said.append(f"排名 {old} → {new}")
-    if "资助金额" in by_field:
-        old, new = by_field["资助金额"]
-        if old in ("", None):
-            said.append(f"进入资助名单（{new} 元）")
-        elif new in ("", None):
-            said.append(f"退出资助名单（原资助 {old} 元）")
-        else:
-            said.append(f"资助金额 {old} → {new} 元")
+    for name, entered, left, moved in MEMBERSHIP:
+        if name in by_field:
+            old, new = by_field[name]
+            said.append(entered.format(new=new) if old in ("", None) else
+                        left.format(old=old) if new in ("", None) else moved.format(old=old, new=new))
     for score in ("立项评分", "验收得分"):
         if score in by_field:
             clause = "{} {} → {}".format(score, *map(_shown, by_field[score]))
