@@ -74,9 +74,9 @@ validate)
         exit "$code"
     fi
     py="$(python_of "$qh")/python"
-    "$py" -m pipeline.ci_reports codequality < "$out/problems.json" > "$out/gl-code-quality-report.json"
-    "$py" -m pipeline.ci_reports junit < "$out/problems.json" > "$out/junit.xml"
-    "$py" -m pipeline.ci_reports text < "$out/problems.json" | sed '/^$/d'
+    "$py" -m pipeline.forms.ci_reports codequality < "$out/problems.json" > "$out/gl-code-quality-report.json"
+    "$py" -m pipeline.forms.ci_reports junit < "$out/problems.json" > "$out/junit.xml"
+    "$py" -m pipeline.forms.ci_reports text < "$out/problems.json" | sed '/^$/d'
     if [ "$code" -eq 0 ]; then
         echo "检查通过：全部材料没有错误"
     else

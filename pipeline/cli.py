@@ -22,7 +22,7 @@ from pipeline.forms.blanks import BLANKS
 from pipeline.forms.report import LIST_FORMATS, PROBLEM_FORMATS
 
 if TYPE_CHECKING:
-    from pipeline.shard import Shard
+    from pipeline.documents.shard import Shard
 
 Handler = Callable[[argparse.Namespace, Layout], int]
 
@@ -72,7 +72,7 @@ def _render(a: argparse.Namespace, lay: Layout) -> int:
 
 
 def _shard(text: str) -> Shard:
-    from pipeline.shard import parse
+    from pipeline.documents.shard import parse
 
     try:
         return parse(text)
@@ -123,15 +123,15 @@ def _check_history(a: argparse.Namespace, lay: Layout) -> int:
 
 
 def _diff(a: argparse.Namespace, lay: Layout) -> int:
-    from pipeline.impact import diff_command
+    from pipeline.commands import diff
 
-    return diff_command(lay, a.base, a.head, a.format, sys.stdout, a.output)
+    return diff.command(lay, a.base, a.head, a.format, sys.stdout, a.output)
 
 
 def _codeowners(a: argparse.Namespace, lay: Layout) -> int:
-    from pipeline.codeowners import codeowners_command
+    from pipeline.commands import codeowners
 
-    return codeowners_command(lay, a.output, a.usernames, a.check, sys.stdout)
+    return codeowners.command(lay, a.output, a.usernames, a.check, sys.stdout)
 
 
 def _hook(a: argparse.Namespace, lay: Layout) -> int:

@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 from pipeline.core import layout
 from pipeline.core.layout import Layout
 from pipeline.core.projects import Index, Project, build_projects
+from pipeline.documents.shard import Shard, share
 from pipeline.errors import Problem
 from pipeline.forms.loading import Config, load_config
 from pipeline.forms.validate import ValidationResult, collect_targets, validate_paths
-from pipeline.shard import Shard, share
 from pipeline.state.status_file import write_status
 
 if TYPE_CHECKING:                 # planning and documents are imported only to render
@@ -67,7 +67,7 @@ def run(lay: Layout, *, societies: Iterable[tuple[int, str]] | None = None, rend
     a full run builds them all; a partial run only for `years` (a year-wide change, whose
     projects are all among `societies`). One project's save never pays for the whole year.
     With `site`, build/site/ is brought up to date too (pipeline.site); with `shard`, only
-    that share of the documents is rendered (see pipeline.shard)."""
+    that share of the documents is rendered (see pipeline.documents.shard)."""
     targets = None if societies is None else project_files(lay, societies)
     validation, projects, config = evaluate(lay, targets, today=today)
     result = RunResult(validation, projects)

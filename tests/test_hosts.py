@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.codeowners import codeowners
 from pipeline.core.layout import Layout
 from pipeline.forms.loading import read_model
+from pipeline.history.codeowners import codeowners
 from schemas.registry import People
 from tests.gitrepo import QIANGHUI, ROOT, TIMEOUT, run_git
 

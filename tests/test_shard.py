@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.core.layout import Layout
-from pipeline.shard import Shard, parse, share
+from pipeline.documents.shard import Shard, parse, share
 from tests.gitrepo import (
     QIANGHUI,
     TIMEOUT,

@@ -9,7 +9,7 @@ from datetime import date
 from typing import TextIO
 
 from pipeline.core.layout import Layout
-from pipeline.shard import Shard
+from pipeline.documents.shard import Shard
 from pipeline.state import replay
 
 

@@ -28,9 +28,9 @@ def problems_json_report(problems: Sequence[Problem], summary: str) -> str:
 
 
 def _ci_format(name: str) -> Callable[[Sequence[Problem], str], str]:
-    """A CI reporter of pipeline.ci_reports, imported only when chosen."""
+    """A CI reporter of pipeline.forms.ci_reports, imported only when chosen."""
     def report(problems: Sequence[Problem], summary: str) -> str:
-        from pipeline import ci_reports
+        from pipeline.forms import ci_reports
 
         return str(getattr(ci_reports, name)(problems, summary))
     return report

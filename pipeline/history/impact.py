@@ -8,13 +8,12 @@ data with ``--format json``.
 
 from __future__ import annotations
 
-import json
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from pipeline.core.layout import Layout
 from pipeline.errors import UsageError
@@ -188,26 +187,3 @@ def resolve(vcs: Vcs, rev: str) -> str:
     if found is None:
         raise UsageError(f"找不到版本「{rev}」{vcs.shallow_hint()}")
     return found
-
-
-def diff_command(lay: Layout, base: str, head: str, fmt: str, out: TextIO,
-                 output: Path | None = None, today: date | None = None) -> int:
-    """Print (and with ``output``, also write) the impact of BASE..HEAD; an output named *.json
-    gets the data whatever ``fmt`` (CI prints the text and keeps the data from one run)."""
-    vcs = Vcs(lay.root)
-    with vcs:
-        base_rev, head_rev = resolve(vcs, base), resolve(vcs, head)
-        day = today or date.today()
-        before, after = side(vcs, base_rev, day), side(vcs, head_rev, day)
-    changes = compare(before, after)
-    data = json.dumps(as_data(before, after, changes), ensure_ascii=False, indent=2)
-    body = data if fmt == "json" else text(before, after, changes)
-    if output is not None:
-        try:
-            output.write_text((data if output.suffix == ".json" else body) + "\n",
-                              encoding="utf-8")
-        except OSError as e:
-            raise UsageError(f"无法写入 {output}：{e.strerror}") from e
-    print(body, file=out)
-    return 0
-

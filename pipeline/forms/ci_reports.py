@@ -56,13 +56,13 @@ FORMATS = {"codequality": codequality, "junit": junit}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """`python -m pipeline.ci_reports FORMAT < problems.json`: the JSON of
+    """`python -m pipeline.forms.ci_reports FORMAT < problems.json`: the JSON of
     `qianghui validate --format json` in another shape (CI validates once, reports thrice)."""
     import sys
 
     args = list(sys.argv[1:] if argv is None else argv)
     if len(args) != 1 or args[0] not in (*FORMATS, "text"):
-        print(f"用法：python -m pipeline.ci_reports {{{','.join([*FORMATS, 'text'])}}} < problems.json",
+        print(f"用法：python -m pipeline.forms.ci_reports {{{','.join([*FORMATS, 'text'])}}} < problems.json",
               file=sys.stderr)
         return 2
     try:

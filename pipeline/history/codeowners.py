@@ -11,13 +11,7 @@ the ids of people.yaml (Gitea accepts only names).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from pathlib import Path
-from typing import TextIO
 
-from pipeline.core import layout
-from pipeline.core.layout import Layout
-from pipeline.errors import UsageError
-from pipeline.forms.loading import read_model
 from schemas.registry import People, Person
 
 HEADER = ("# 由 qianghui codeowners 根据 config/people.yaml 生成，请不要手工修改：改 people.yaml 后重新运行。\n"
@@ -56,26 +50,3 @@ def codeowners(people: People, usernames: bool = False) -> str:
     lines += ["", "# 引擎与流水线：维护者"]
     lines += [f"{path}  {owners(maintainers, usernames)}" for path in ENGINE]
     return "\n".join(lines) + "\n"
-
-
-def codeowners_command(lay: Layout, output: Path | None, usernames: bool, check: bool,
-                       out: TextIO) -> int:
-    people = read_model(lay, lay.people, layout.PEOPLE, People)
-    target = output or lay.root / "CODEOWNERS"
-    text = codeowners(people, usernames)
-    current = target.read_text(encoding="utf-8") if target.is_file() else None
-    if check:
-        print(f"{lay.rel(target)} 是最新的" if current == text
-              else f"{lay.rel(target)} 已过期：请运行 qianghui codeowners", file=out)
-        return 0 if current == text else 1
-    if current == text:
-        print(f"{lay.rel(target)} 已是最新", file=out)
-        return 0
-    try:
-        tmp = target.with_name(f".{target.name}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(target)
-    except OSError as e:
-        raise UsageError(f"无法写入 {target}：{e.strerror}") from e
-    print(f"已写入 {lay.rel(target)}（{text.count(chr(10) + '/')} 条规则）", file=out)
-    return 0

@@ -1,0 +1,35 @@
+"""`qianghui codeowners`: writes (or with --check, checks) CODEOWNERS from config/people.yaml."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TextIO
+
+from pipeline.atomic import write_text
+from pipeline.core import layout
+from pipeline.core.layout import Layout
+from pipeline.errors import UsageError
+from pipeline.forms.loading import read_model
+from pipeline.history.codeowners import codeowners
+from schemas.registry import People
+
+
+def command(lay: Layout, output: Path | None, usernames: bool, check: bool,
+                       out: TextIO) -> int:
+    people = read_model(lay, lay.people, layout.PEOPLE, People)
+    target = output or lay.root / "CODEOWNERS"
+    text = codeowners(people, usernames)
+    current = target.read_text(encoding="utf-8") if target.is_file() else None
+    if check:
+        print(f"{lay.rel(target)} 是最新的" if current == text
+              else f"{lay.rel(target)} 已过期：请运行 qianghui codeowners", file=out)
+        return 0 if current == text else 1
+    if current == text:
+        print(f"{lay.rel(target)} 已是最新", file=out)
+        return 0
+    try:
+        write_text(target, text)
+    except OSError as e:
+        raise UsageError(f"无法写入 {target}：{e.strerror}") from e
+    print(f"已写入 {lay.rel(target)}（{text.count(chr(10) + '/')} 条规则）", file=out)
+    return 0
