@@ -78,7 +78,7 @@ KINDS: tuple[FormKind, ...] = (
              draftable=True, per="project", status="report"),
     FormKind("plan", "实施方案", "submissions/{year}/{society}/plan.yaml", "plan",
              "schemas.plan:ImplementationPlan", "pipeline.forms.plan:validate_plan",
-             draftable=True, per="project"),
+             draftable=True, per="project", status="plan"),
     FormKind("submission-file", "材料", "submissions/{year}/{society}/{rest}", "submission_file"),
     FormKind("decision", "审核决定", "reviews/{year}/{society}/decision.yaml", "admin",
              "schemas.decision:Decision", "pipeline.forms.decision:validate_decision", per="project",
