@@ -6,8 +6,8 @@ into its context (and so into the cache key) to rebuild the report when a photo 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ from pipeline.state.manifest import file_digest
 from schemas.completion import Completion
 from schemas.decision import Selection
 from schemas.plan import ImplementationPlan
-from schemas.sheets import SpotCheck
+from schemas.sheets import ScoreSheet, SpotCheck
 
 ISSUER = "湖北省科协科技社团党委"
 BY_SOCIETY = ("申报表.docx", "实施方案.docx", "结题报告.docx")       # written (and signed) by the society
@@ -32,15 +32,26 @@ BY_SOCIETY = ("申报表.docx", "实施方案.docx", "结题报告.docx")       
 @dataclass(frozen=True)
 class Job:
     """One output file: a docx template with its context, or the .xlsx register (template None);
-    the files it is made from (for its provenance), its title and its author."""
+    the files it is made from (for its provenance), its title and its author.
+
+    The context is planned as a function and built by `ready()` only for the jobs that are
+    rendered: a shard plans every document of the round (to deal them) but builds the contexts
+    of its own share only."""
 
     template: Path | None
-    context: dict[str, Any]
+    make_context: Callable[[], dict[str, Any]] | None
     output: Path
     inputs: tuple[Path, ...] = ()
     title: str = ""
     author: str = ISSUER
     origin: Provenance | None = None     # set just before rendering (pipeline.run)
+    context: dict[str, Any] = field(default_factory=dict)
+
+    def ready(self) -> Job:
+        """This job with its context built (a job that is ready pickles to a worker)."""
+        if self.make_context is None:
+            return self
+        return replace(self, make_context=None, context=self.make_context())
 
 
 def plan(lay: Layout, projects: Sequence[Project], config: Config, index: Index,
@@ -97,9 +108,10 @@ def plan_project(lay: Layout, project: Project, config: Config, index: Index) ->
 def application_jobs(lay: Layout, project: Project, config: Config, index: Index) -> list[Job]:
     """申报表, once submitted (with section 五 once the list that funds it is approved)."""
     assert project.model is not None
+    model = project.model
     return [Job(lay.templates / "申报表.docx",
-                documents.application_context(project.model, project.society_name,
-                                              approval(project, config, index)),
+                lambda: documents.application_context(model, project.society_name,
+                                                      approval(project, config, index)),
                 lay.output_dir(project.year, project.society) / "申报表.docx")]
 
 
@@ -110,9 +122,10 @@ def plan_jobs(lay: Layout, project: Project, config: Config, index: Index) -> li
             or plan_file.model.state != "已提交" or plan_file.problems
             or project.status not in (*status.REPORTABLE, *status.FINAL)):
         return []
+    model = plan_file.model
     return [Job(lay.templates / "实施方案.docx",
-                documents.plan_context(plan_file.model, project.society_name,
-                                       str(project.raw.get("项目名称") or "")),
+                lambda: documents.plan_context(model, project.society_name,
+                                               str(project.raw.get("项目名称") or "")),
                 lay.output_dir(project.year, project.society) / "实施方案.docx")]
 
 
@@ -127,9 +140,12 @@ def report_jobs(lay: Layout, project: Project, config: Config, index: Index) -> 
 def report_job(lay: Layout, project: Project, report: Completion) -> Job:
     """结题报告, its photos taken from the project's submission folder (absolute paths)."""
     folder = lay.submission_dir(project.year, project.society).absolute()
-    digests = {p.file: photo_digest(files.locate(folder, p.file)) for p in report.photos}
-    return Job(lay.templates / "结题报告.docx",
-               documents.report_context(project, report, folder, digests),
+
+    def context() -> dict[str, Any]:
+        digests = {p.file: photo_digest(files.locate(folder, p.file)) for p in report.photos}
+        return documents.report_context(project, report, folder, digests)
+
+    return Job(lay.templates / "结题报告.docx", context,
                lay.output_dir(project.year, project.society) / "结题报告.docx",
                inputs=tuple(files.locate(folder, p.file) for p in report.photos))
 
@@ -149,19 +165,23 @@ def assessment_jobs(lay: Layout, project: Project, config: Config, index: Index)
         return []
     out = lay.output_dir(project.year, project.society)
     template = lay.templates / "考核表.docx"
-    jobs = []
     sheets = project.scores.acceptance_sheets
     names = {s.expert: name_of(config, s.expert) for s in sheets}
-    for sheet in sheets:
-        name = names[sheet.expert]
-        context = documents.assessment_context(
-            project, program, [sheet], [(name, sheet.date)],
+
+    def one(sheet: ScoreSheet) -> Callable[[], dict[str, Any]]:
+        return lambda: documents.assessment_context(
+            project, program, [sheet], [(names[sheet.expert], sheet.date)],
             scoring.method([sheet], program.trim_at, names))
-        jobs.append(Job(template, context, out / f"考核表（{name}）.docx"))
-    kept = scoring.kept_sheets(sheets, program.trim_at)
-    combined = documents.assessment_context(
-        project, program, kept, [(names[s.expert], s.date) for s in sheets],
-        scoring.method(sheets, program.trim_at, names))
+
+    jobs = [Job(template, one(sheet), out / f"考核表（{names[sheet.expert]}）.docx")
+            for sheet in sheets]
+
+    def combined() -> dict[str, Any]:
+        return documents.assessment_context(
+            project, program, scoring.kept_sheets(sheets, program.trim_at),
+            [(names[s.expert], s.date) for s in sheets],
+            scoring.method(sheets, program.trim_at, names))
+
     jobs.append(Job(template, combined, out / "考核表（汇总）.docx"))
     return jobs
 
@@ -194,7 +214,7 @@ def plan_year(lay: Layout, year: int, projects: list[Project], config: Config,
 def register_jobs(lay: Layout, year: int, projects: list[Project], config: Config,
                   index: Index) -> list[Job]:
     """登记表.xlsx: every project of the year, always."""
-    return [Job(None, {"year": year, "rows": summaries.register_rows(projects)},
+    return [Job(None, lambda: {"year": year, "rows": summaries.register_rows(projects)},
                 lay.build / str(year) / "登记表.xlsx")]
 
 
@@ -214,7 +234,7 @@ def selection_jobs(lay: Layout, year: int, projects: list[Project], config: Conf
         return []
     names = {p.id: p.name for p in config.people.people} if config.people else {}
     return [Job(lay.templates / "立项名单.docx",
-                summaries.selection_context(year, projects, selection, names),
+                lambda: summaries.selection_context(year, projects, selection, names),
                 lay.build / str(year) / "立项名单.docx")]
 
 
@@ -226,7 +246,7 @@ def acceptance_jobs(lay: Layout, year: int, projects: list[Project], config: Con
             or all(p.scores.acceptance is None for p in projects)):
         return []
     return [Job(lay.templates / "验收结果汇总.docx",
-                summaries.acceptance_context(year, projects, program),
+                lambda: summaries.acceptance_context(year, projects, program),
                 lay.build / str(year) / "验收结果汇总.docx")]
 
 
@@ -239,5 +259,6 @@ def spot_check_jobs(lay: Layout, year: int, projects: list[Project], config: Con
                                  and not check.problems):
         return []
     return [Job(lay.templates / "财务抽查.docx",
-                summaries.spot_check_context(year, projects, check.model, len(selection.funded)),
+                lambda: summaries.spot_check_context(year, projects, check.model,
+                                                     len(selection.funded)),
                 lay.build / str(year) / "财务抽查.docx")]
