@@ -2,6 +2,8 @@
 
 Pure over the projects, but for one read: the hash of each photo a 结题报告 shows, which goes
 into its context (and so into the cache key) to rebuild the report when a photo changes.
+
+Long because it holds the planner of every document in the table of kinds (core.kinds.DOCUMENTS).
 """
 
 from __future__ import annotations
