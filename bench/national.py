@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench.generate import Generated, generate
+from bench.measure import expect_ok
 from bench.report import AT_MOST, Row
 from bench.timing import Run, interleaved, median, median_run, peak, probe, timed
 
@@ -37,7 +38,8 @@ def rows(qh: str, big: Generated, base: Generated, small: Generated, render: Gen
     found.append(Row(f"validate the whole round, {big.n:,} societies · vs {base.n:,}",
                      median_run(bigs), median_run(bases), AT_MOST, limit,
                      [f"`qianghui validate` (every file) in each tree; at most linear: "
-                      f"≤ {limit}× for {scale:g}× the societies"], peak(bigs), peak(bases)))
+                      f"≤ {limit}× for {scale:g}× the societies"], peak(bigs), peak(bases),
+                     error=expect_ok(bigs + bases, "qianghui validate")))
     found.append(Row(f"peak memory of validate, {big.n:,} societies · vs {base.n:,}",
                      peak(bigs) / 1024, peak(bases) / 1024, AT_MOST, limit,
                      ["the largest resident set of each side's runs"], peak(bigs), peak(bases),
@@ -48,8 +50,7 @@ def rows(qh: str, big: Generated, base: Generated, small: Generated, render: Gen
     found.append(Row(f"`qianghui check-history`, {big.n:,} societies · vs {base.n:,}",
                      median_run(bigs), median_run(bases), AT_MOST, limit,
                      [f"{big.commits:,} commits vs {base.commits:,}"], peak(bigs), peak(bases),
-                     error=next((f"check-history exited {r.code}: {r.tail()}" for r in bigs + bases
-                                 if r.code), "")))
+                     error=expect_ok(bigs + bases, "qianghui check-history")))
     log(f"national: one saved file, {big.n:,} vs 10 projects")
     saves = str(max(repeat, 5))
     bigs_w, smalls_w = interleaved(
@@ -85,4 +86,4 @@ def shard_row(qh: str, render: Generated, repeat: int, say: Callable[[str], None
                median_run(slowest), median_run(fulls), AT_MOST, 0.3,
                [f"each shard on a clean build/ (`qianghui render --shard K/{SHARDS}`); the shards "
                 f"said: {' | '.join(counts)}"], peak(slowest), peak(fulls),
-               error=next((f"render exited {r.code}: {r.tail()}" for r in fulls + slowest if r.code), ""))
+               error=expect_ok(fulls + slowest, "qianghui render"))
