@@ -24,6 +24,7 @@ from pipeline.forms import messages
 from pipeline.forms.yamlio import Document, YamlError, load_file
 from pipeline.state.engine import fingerprint
 from pipeline.state.pickles import load_pickle, save_pickle
+from schemas.characters import invisible_message
 from schemas.program import Program
 from schemas.registry import (
     PackedPeople,
@@ -123,7 +124,19 @@ def load_form(path: Path, display: str, kind: str, model: type[BaseModel],
     if draft or _is_draft(doc.data):
         draft = True
     instance, problems, partial = check_model(doc, model, draft=draft)
-    return FileResult(display, kind, problems, doc.data, instance, doc.sha256, doc, partial), doc
+    result = FileResult(display, kind, problems, doc.data, instance, doc.sha256, doc, partial)
+    result.warnings.extend(hidden_warnings(doc, problems))
+    return result, doc
+
+
+def hidden_warnings(doc: Document, problems: list[Problem]) -> list[Problem]:
+    """An invisible character in free text, where it is typed: a warning (in a name, an id or
+    an e-mail the field's type already made it an error, reported instead)."""
+    judged = {p.field for p in problems}
+    return [Problem(doc.path, line, column, messages.field_path(loc), "hidden-character",
+                    invisible_message(char), warning=True)
+            for loc, (line, column, char) in doc.hidden.items()
+            if messages.field_path(loc) not in judged]
 
 
 def _is_draft(data: Any) -> bool:

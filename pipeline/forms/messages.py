@@ -68,7 +68,8 @@ def translate(error: dict[str, Any]) -> str:
             return _TEMPLATES[kind].format(**ctx)
         except (KeyError, IndexError, ValueError):
             return _TEMPLATES[kind]
-    if kind.startswith(("phone_", "email_", "path_", "date_format", "yes_no", "society_")):
+    if kind.startswith(("phone_", "email_", "path_", "date_format", "yes_no", "society_",
+                        "hidden_")):
         return str(error["msg"])
     if kind == "value_error":
         return str(error["msg"]).removeprefix("Value error, ")

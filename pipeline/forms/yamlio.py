@@ -12,9 +12,11 @@ Chinese messages, and the two surgical edits (replace a scalar, a block) submit 
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 import stat
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +25,7 @@ from typing import Any
 import yaml
 
 from pipeline.errors import Loc, Problem, QianghuiError
+from schemas.characters import BIDI, HIDDEN, INVISIBLE, bidi_message, hidden_message
 
 try:
     _Loader: type = yaml.CSafeLoader
@@ -49,6 +52,9 @@ class Document:
     key_marks: dict[Loc, Mark] = field(default_factory=dict)
     spans: dict[Loc, tuple[int, int]] = field(default_factory=dict)
     text: str = ""
+    hidden: dict[Loc, tuple[int, int, str]] = field(default_factory=dict)  # an invisible
+    # character in a value: where it is typed, and which (a warning in free text, an error
+    # where the field's type says so: pipeline.forms.loading)
 
     def locate(self, loc: Loc, *, key: bool = False) -> Mark:
         """Line and column of `loc`, or of its nearest ancestor that exists (a missing field)."""
@@ -101,7 +107,7 @@ def load_bytes(raw: bytes, path: str) -> Document:
         raise _too_big(path, len(raw))
     text = decode(raw, path)
     check_characters(text, path)
-    builder = _Builder(path)
+    builder = _Builder(path, text)
     try:
         builder.build(yaml.parse(text, Loader=_Loader))
     except yaml.MarkedYAMLError as e:
@@ -111,8 +117,9 @@ def load_bytes(raw: bytes, path: str) -> Document:
         raise YamlError(path, line, col, "yaml-syntax", message) from e
     except yaml.YAMLError as e:
         raise YamlError(path, 0, 0, "yaml-syntax", f"YAML 语法错误：{e}") from e
+    builder.find_hidden()
     return Document(path, builder.root, content_hash(raw),
-                    builder.marks, builder.key_marks, builder.spans, text)
+                    builder.marks, builder.key_marks, builder.spans, text, builder.hidden)
 
 
 def content_hash(raw: bytes) -> str:
@@ -124,14 +131,21 @@ def content_hash(raw: bytes) -> str:
 
 
 def check_characters(text: str, path: str) -> None:
-    """Characters Word cannot hold, typed raw into the file, reported at their place."""
+    """Characters Word cannot hold, and the bidi controls that make text display other than it
+    reads (anywhere in the file, comments too: a reviewer reads them), reported at their place."""
     bad = _BAD_CHARS.search(text)
-    if bad is None:
-        return
-    line = text.count("\n", 0, bad.start()) + 1
-    column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
-    raise YamlError(path, line, column, "bad-character",
-                    f"含有不可见的控制字符（U+{ord(bad.group()):04X}），Word 无法保存，请删除")
+    if bad is not None:
+        raise YamlError(path, *position(text, bad.start()), "bad-character",
+                        f"含有不可见的控制字符（U+{ord(bad.group()):04X}），Word 无法保存，请删除")
+    bidi = BIDI.search(text)
+    if bidi is not None:
+        raise YamlError(path, *position(text, bidi.start()), "bidi-character",
+                        bidi_message(bidi.group()))
+
+
+def position(text: str, index: int) -> Mark:
+    """Line and column (1-based) of a character index."""
+    return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
 _CONTEXT_FIRST = ("while scanning a quoted scalar", "while scanning a simple key",
@@ -275,15 +289,16 @@ def _check_node(path: str, event: Any) -> None:
 class _Builder:
     """Turns the parser's events into plain data with marks, in one tight loop.
 
-    A frame on the stack is [loc, container, pending key (or _NO_KEY), {key: line}].
+    A frame on the stack is [loc, container, pending key (or _NO_KEY), {key identity: (line, key)}].
     """
 
-    def __init__(self, path: str) -> None:
-        self.path = path
+    def __init__(self, path: str, text: str = "") -> None:
+        self.path, self.text = path, text
         self.root: Any = None
         self.marks: dict[Loc, Mark] = {}
         self.key_marks: dict[Loc, Mark] = {}
         self.spans: dict[Loc, tuple[int, int]] = {}
+        self.hidden: dict[Loc, tuple[int, int, str]] = {}
 
     def build(self, events: Iterator[Any]) -> None:
         path, marks, spans = self.path, self.marks, self.spans
@@ -308,6 +323,8 @@ class _Builder:
                 mark = event.start_mark
                 marks[loc] = (mark.line + 1, mark.column + 1)
                 spans[loc] = (mark.index, event.end_mark.index)
+                if event.style == '"' and value and HIDDEN.search(value):
+                    self.escaped(loc, event, value)     # raw ones: find_hidden, from the text
             elif kind is _MAP_START or kind is _SEQ_START:
                 _check_node(path, event)
                 if len(stack) >= MAX_DEPTH:
@@ -333,13 +350,39 @@ class _Builder:
         if value == "<<" and event.implicit[0]:
             raise _fail(self.path, event, "yaml-merge", "不支持合并键（<<）；请把字段直接写出来")
         line = event.start_mark.line + 1
+        _check_key(self.path, event, value)
         seen = frame[3]
-        if value in seen:
+        same = key_identity(value)
+        if same in seen:
+            first, typed = seen[same]
+            alike = "" if typed == value else f"（与「{typed}」只差全角半角或 Unicode 写法，视为同一个字段）"
             raise _fail(self.path, event, "duplicate-key",
-                        f"字段「{value}」重复：第 {seen[value]} 行和第 {line} 行都写了它，请删除其中一个")
-        seen[value] = line
+                        f"字段「{value}」重复{alike}：第 {first} 行和第 {line} 行都写了它，请删除其中一个")
+        seen[same] = (line, value)
         frame[2] = value
         self.key_marks[frame[0] + (value,)] = (line, event.start_mark.column + 1)
+
+    def escaped(self, loc: Loc, event: Any, value: str) -> None:
+        """A hidden character written as an escape ("\\u202e"): at the value's mark."""
+        found = HIDDEN.search(value)
+        assert found is not None
+        if BIDI.match(found.group()):
+            raise _fail(self.path, event, "bidi-character", bidi_message(found.group()))
+        mark = event.start_mark
+        self.hidden.setdefault(loc, (mark.line + 1, mark.column + 1, found.group()))
+
+    def find_hidden(self) -> None:
+        """Invisible characters typed raw into values, each at its own line and column (the
+        first of each value); those in comments are nobody's text and are left alone."""
+        if not INVISIBLE.search(self.text):
+            return
+        starts = sorted((span[0], span[1], loc) for loc, span in self.spans.items())
+        firsts = [s[0] for s in starts]
+        for found in INVISIBLE.finditer(self.text):
+            at = bisect.bisect_right(firsts, found.start()) - 1
+            if at >= 0 and starts[at][0] <= found.start() < starts[at][1]:
+                line, column = position(self.text, found.start())
+                self.hidden.setdefault(starts[at][2], (line, column, found.group()))
 
     def place(self, stack: list[list[Any]], event: Any, value: Any) -> Loc:
         if not stack:
@@ -356,6 +399,23 @@ class _Builder:
             return frame[0] + (key,)  # type: ignore[no-any-return]
         container.append(value)
         return frame[0] + (len(container) - 1,)  # type: ignore[no-any-return]
+
+
+def key_identity(key: str) -> str:
+    """What makes two field names the same one: compared after Unicode normalization (NFKC:
+    full-width letters, compatibility forms) and surrounding spaces, so a `"意义 "` or a
+    full-width `ｉｄ` cannot stand beside its twin and silently replace its value."""
+    return unicodedata.normalize("NFKC", key).strip()
+
+
+def _check_key(path: str, event: Any, key: str) -> None:
+    """A field name with spaces around it, or with a hidden character in it, is refused."""
+    if key != key.strip():
+        raise _fail(path, event, "key-whitespace",
+                    f"字段名「{key}」的前后有空格：请删除空格（字段名要与表单规定的完全一致）")
+    found = HIDDEN.search(key)
+    if found is not None:
+        raise _fail(path, event, "hidden-character", f"字段名{hidden_message(found.group())}")
 
 
 _SCALAR, _ALIAS = yaml.ScalarEvent, yaml.AliasEvent
