@@ -116,7 +116,7 @@ def load_bytes(raw: bytes, path: str) -> Document:
         message = translate_syntax(e, _char_at(text, mark), _line_at(text, mark))
         raise YamlError(path, line, col, "yaml-syntax", message) from e
     except yaml.YAMLError as e:
-        raise YamlError(path, 0, 0, "yaml-syntax", f"YAML 语法错误：{e}") from e
+        raise YamlError(path, 0, 0, "yaml-syntax", f"YAML 语法错误：{_UNKNOWN}") from e
     builder.find_hidden()
     return Document(path, builder.root, content_hash(raw),
                     builder.marks, builder.key_marks, builder.spans, text, builder.hidden)
@@ -218,6 +218,8 @@ def _line_hint(line: str, text: str) -> str:
 
 
 _SYNTAX = [
+    ("found an indentation indicator equal to 0", "“|”或“>”后面的缩进数字不能是 0；请去掉这个数字"),
+    ("while scanning a block scalar", "“|”或“>”后面只能写 +、- 或一个数字；说明文字请写在下一行"),
     ("while scanning an alias", "值不能以 * 开头（YAML 会把它当作别名）；请给整个值加上引号"),
     ("while scanning an anchor", "值不能以 & 开头（YAML 会把它当作锚点）；请给整个值加上引号"),
     ("while scanning a tag", "值不能以 ! 开头（YAML 会把它当作标签）；请给整个值加上引号"),
@@ -244,7 +246,21 @@ _SYNTAX = [
     ("did not find expected comment or line break", "引号闭合后还有多余的文字；请把整个值放在一对引号里"),
     ("did not find expected ',' or ']'", "方括号列表 [...] 没有正确闭合，或缺少逗号"),
     ("did not find expected ',' or '}'", "花括号 {...} 没有正确闭合，或缺少逗号"),
+    ("exceeded maximum nesting depth", f"嵌套层数过多（超过 {MAX_DEPTH} 层）：方括号或花括号套得太深"),
+    ("mapping keys are not allowed", "此处不能出现“? ”开头的字段名；请去掉“?”，或给整个值加上引号"),
+    ("did not find expected hexdecimal number", "双引号里的 \\x、\\u 转义后面应是十六进制数字；请直接写出字符"),
+    ("did not find expected <document start>", "文件在这里之后还有多余的内容（可能是多了一个括号）"),
+    ("found unexpected document indicator", "引号里的文字中出现了一行“---”或“...”：请给文字换个写法，或改用“|”多段文字"),
+    ("directive", "不支持以 % 开头的 YAML 指令，请删除这一行（值以 % 开头时请加引号）"),
+    ("found incompatible YAML document", "不支持的 YAML 版本：请删除 %YAML 这一行"),
+    ("UTF-8 octet", "文件含有损坏的 UTF-8 字符，请用编辑器另存为 UTF-8"),
+    ("invalid Unicode character", "文件含有无效的字符，请删除后再保存"),
+    ("input is too long", "文件过大"),
+    ("did not find expected", "此处格式不对：请检查引号、括号、冒号和缩进"),
+    ("found", "此处有不能出现的字符：值里含有特殊符号时，请给整个值加上引号"),
 ]
+
+_UNKNOWN = "此处格式不对：请检查引号、括号、冒号和缩进（值里含有冒号、# 等符号时，请给整个值加上引号）"
 
 
 def _char_at(text: str, mark: Any) -> str:
@@ -257,7 +273,8 @@ def _char_at(text: str, mark: Any) -> str:
 
 
 def translate_syntax(e: yaml.MarkedYAMLError, char: str = "", line: str = "") -> str:
-    """A Chinese explanation of a libyaml error (the English original kept for unknown ones)."""
+    """A Chinese explanation of a libyaml error (a general one for a wording not known here:
+    the last rows of the table catch libyaml's families of messages)."""
     text = f"{e.context or ''} {e.problem or ''}"
     if char == "\t":
         text = "found character '\\t'"
@@ -267,7 +284,7 @@ def translate_syntax(e: yaml.MarkedYAMLError, char: str = "", line: str = "") ->
     for needle, message in _SYNTAX:
         if needle in text:
             return f"YAML 语法错误：{message}"
-    return f"YAML 语法错误：{(e.problem or str(e)).strip()}"
+    return f"YAML 语法错误：{_UNKNOWN}"       # never libyaml's English: it helps no-one here
 
 
 _NO_KEY = object()
