@@ -10,10 +10,14 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+import unicodedata
 from datetime import date
+from decimal import Decimal
 from typing import Any, NoReturn
 
-_TYPES = {"int": "整数", "float": "数字", "day": "日期（如 2022-05-20）"}
+_TYPES = {"int": "整数", "float": "数字", "day": "日期（如 2022-05-20）",
+          "amount": "金额（元，只写数字，最多两位小数，如 20000）",
+          "score": "分数（只写数字，最多两位小数，如 85.5）", "year": "年度（四位数字，如 2022）"}
 
 _ERRORS: list[tuple[re.Pattern[str], str]] = [(re.compile(pattern), text) for pattern, text in [
     (r"^argument 命令: invalid choice: '(.*)' \(choose from (.*)\)$", "没有命令「{0}」；可用的命令：{1}"),
@@ -26,13 +30,43 @@ _ERRORS: list[tuple[re.Pattern[str], str]] = [(re.compile(pattern), text) for pa
     (r"^argument (.+?): expected at most one argument$", "参数 {0} 后面最多一个值"),
     (r"^argument (.+?): expected at least one argument$", "参数 {0} 后面至少需要一个值"),
     (r"^ambiguous option: (.+?) could match (.+)$", "选项 {0} 不明确，可能是：{1}"),
-    (r"^argument (.+?): (.*[\u4e00-\u9fff].*)$", "{1}"),    # a type's own Chinese message
+    (r"^argument (.+?): (.*[\u4e00-\u9fff].*)$", "参数 {0}：{1}"),    # a type's own Chinese message
 ]]
+
+
+def number(text: str, whole: int, places: int) -> Decimal:
+    """The one reader of a number typed on the command line: plain digits (full-width ones too,
+    typed with a Chinese input method), at most `whole` of them before the point and `places`
+    after. No sign, exponent, `nan`, `inf`, `_` or digits of other scripts: a ValueError, which
+    argparse reports naming the option and the type (the caller's function name, in _TYPES)."""
+    typed = unicodedata.normalize("NFKC", text).strip()
+    fraction = rf"(\.[0-9]{{1,{places}}})?" if places else ""
+    if not re.fullmatch(rf"[0-9]{{1,{whole}}}{fraction}", typed, re.ASCII):
+        raise ValueError(text)
+    return Decimal(typed)
+
+
+def amount(text: str) -> Decimal:
+    """An amount in yuan (`--最低金额 20000`)."""
+    return number(text, 10, 2)
+
+
+def score(text: str) -> Decimal:
+    """A score (`--最低评分 85.5`)."""
+    return number(text, 4, 2)
+
+
+def year(text: str) -> int:
+    """A year (`--年度 2022`)."""
+    return int(number(text, 4, 0))
 
 
 def day(text: str) -> date:
     """A date typed on the command line (2022-05-20); argparse names its type on failure."""
-    return date.fromisoformat(text.strip())
+    typed = unicodedata.normalize("NFKC", text).strip()
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", typed, re.ASCII):
+        raise ValueError(text)
+    return date.fromisoformat(typed)
 
 
 def translate(message: str) -> str:

@@ -40,7 +40,7 @@ def validate_selection(lay: Layout, path: Path, kind: FileKind, config: Config,
 def standing(lay: Layout, year: int, config: Config) -> Callable[[str], tuple[str, str] | None]:
     """Why a society's application of `year` cannot be funded (None when it can): there is
     none, it is still a draft, or its current version was rejected (驳回) in decision.yaml."""
-    def refusal(society: str) -> str | None:
+    def refusal(society: str) -> tuple[str, str] | None:
         path = lay.application(year, society)
         if not path.is_file():
             return "selection-no-application", f"学会「{society}」没有 {year} 年度的申报表"
