@@ -13,6 +13,7 @@ import sys
 import unicodedata
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, NoReturn
 
 _TYPES = {"int": "整数", "float": "数字", "day": "日期（如 2022-05-20）",
@@ -32,6 +33,7 @@ _ERRORS: list[tuple[re.Pattern[str], str]] = [(re.compile(pattern), text) for pa
     (r"^ambiguous option: (.+?) could match (.+)$", "选项 {0} 不明确，可能是：{1}"),
     (r"^argument (.+?): (.*[\u4e00-\u9fff].*)$", "参数 {0}：{1}"),    # a type's own Chinese message
 ]]
+_NAMED = re.compile(r"^argument (.+?): (.*\1.*)$")     # … that names the option itself
 
 
 def number(text: str, whole: int, places: int) -> Decimal:
@@ -57,8 +59,24 @@ def score(text: str) -> Decimal:
 
 
 def year(text: str) -> int:
-    """A year (`--年度 2022`)."""
-    return int(number(text, 4, 0))
+    """A year (`--年度 2022`), in the range a form's 年度 may have."""
+    value = int(number(text, 4, 0))
+    if not 2000 <= value <= 2100:
+        raise ValueError(text)
+    return value
+
+
+def output(text: str) -> Path:
+    """A file to write (`-o 项目.csv`): a new one or a regular file. Never a device, a pipe or a
+    folder: the write replaces the file, and `-o /dev/null` run as root would replace the
+    device with a regular file."""
+    path = Path(text)
+    if not text.strip():
+        raise argparse.ArgumentTypeError("需要一个文件名")
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        kind = "文件夹" if path.is_dir() else "符号链接" if path.is_symlink() else "设备、管道等特殊文件"
+        raise argparse.ArgumentTypeError(f"「{text}」是{kind}，不能作为输出文件：请给一个普通文件的名字")
+    return path
 
 
 def day(text: str) -> date:
@@ -71,6 +89,9 @@ def day(text: str) -> date:
 
 def translate(message: str) -> str:
     """argparse's error message in Chinese (unchanged when it is not one we know)."""
+    named = _NAMED.match(message)
+    if named and re.search("[\u4e00-\u9fff]", named[2]):
+        return named[2]
     for pattern, text in _ERRORS:
         found = pattern.match(message)
         if found:

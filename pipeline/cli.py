@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline import console
-from pipeline.arguments import ChineseParser, amount, day, score, year
+from pipeline.arguments import ChineseParser, amount, day, output, score, year
 from pipeline.core.layout import Layout, find_root
 from pipeline.errors import QianghuiError, UsageError
 from pipeline.forms.blanks import BLANKS
@@ -220,7 +220,7 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.add_argument("--format", choices=list(LIST_FORMATS), default="table")
     fmt.add_argument("--csv", dest="format", action="store_const", const="csv")
     fmt.add_argument("--json", dest="format", action="store_const", const="json")
-    p.add_argument("-o", "--输出", dest="output", type=Path, metavar="<文件>",
+    p.add_argument("-o", "--输出", dest="output", type=output, metavar="<文件>",
                    help="写入文件（UTF-8；CSV 带 BOM，Excel 可直接打开），而不是打印")
     p.set_defaults(handler=_list)
 
@@ -267,11 +267,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("base", metavar="BASE", help="原版本，如 origin/main 或合并请求的目标提交")
     p.add_argument("head", metavar="HEAD", nargs="?", default="HEAD", help="新版本（默认：HEAD）")
     p.add_argument("--format", choices=["text", "json"], default="text", help="输出格式")
-    p.add_argument("-o", "--输出", dest="output", type=Path, metavar="<文件>", help="同时写入文件（UTF-8）")
+    p.add_argument("-o", "--输出", dest="output", type=output, metavar="<文件>", help="同时写入文件（UTF-8）")
     p.set_defaults(handler=_diff)
 
     p = sub.add_parser("codeowners", help="根据 config/people.yaml 生成 CODEOWNERS（合并请求由谁审核）")
-    p.add_argument("-o", "--输出", dest="output", type=Path, metavar="<文件>",
+    p.add_argument("-o", "--输出", dest="output", type=output, metavar="<文件>",
                    help="写入的文件（默认：仓库根目录的 CODEOWNERS）")
     p.add_argument("--用户名", dest="usernames", action="store_true",
                    help="写 @人员id 而不是邮箱（Gitea：服务器用户名须与 people.yaml 的 id 相同）")

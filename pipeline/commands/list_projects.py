@@ -12,7 +12,7 @@ from pipeline.atomic import write_text
 from pipeline.core import status
 from pipeline.core.layout import Layout
 from pipeline.core.projects import COLUMNS, Project
-from pipeline.errors import UsageError
+from pipeline.errors import UsageError, os_reason
 from pipeline.forms import report
 from pipeline.run import evaluate
 
@@ -30,7 +30,7 @@ def command(lay: Layout, filters: dict[str, str | None], fmt: str, out: TextIO,
     try:
         write_text(output, buffer.getvalue())
     except OSError as e:
-        raise UsageError(f"无法写入 {output}：{e.strerror}") from e
+        raise UsageError(f"无法写入 {output}：{os_reason(e)}") from e
     print(f"已写入 {output}", file=sys.stderr)
     return code
 
