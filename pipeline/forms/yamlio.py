@@ -373,8 +373,9 @@ class _Builder:
         if same in seen:
             first, typed = seen[same]
             alike = "" if typed == value else f"（与「{typed}」只差全角半角或 Unicode 写法，视为同一个字段）"
+            where = "这一行写了它两次" if first == line else f"第 {first} 行和第 {line} 行都写了它"
             raise _fail(self.path, event, "duplicate-key",
-                        f"字段「{value}」重复{alike}：第 {first} 行和第 {line} 行都写了它，请删除其中一个")
+                        f"字段「{value}」重复{alike}：{where}，请删除其中一个")
         seen[same] = (line, value)
         frame[2] = value
         self.key_marks[frame[0] + (value,)] = (line, event.start_mark.column + 1)
