@@ -18,7 +18,8 @@ from typing import Any, NoReturn
 
 _TYPES = {"int": "整数", "float": "数字", "day": "日期（如 2022-05-20）",
           "amount": "金额（元，只写数字，最多两位小数，如 20000）",
-          "score": "分数（只写数字，最多两位小数，如 85.5）", "year": "年度（四位数字，如 2022）"}
+          "score": "分数（只写数字，最多两位小数，如 85.5）", "year": "年度（四位数字，如 2022）",
+          "society": "学会 id（小写字母、数字和连字符，如 hbjx）"}
 
 _ERRORS: list[tuple[re.Pattern[str], str]] = [(re.compile(pattern), text) for pattern, text in [
     (r"^argument 命令: invalid choice: '(.*)' \(choose from (.*)\)$", "没有命令「{0}」；可用的命令：{1}"),
@@ -64,6 +65,14 @@ def year(text: str) -> int:
     if not 2000 <= value <= 2100:
         raise ValueError(text)
     return value
+
+
+def society(text: str) -> str:
+    """A society id (`qianghui show hbjx`), as the registry's ids are written: it names a folder,
+    so nothing else (`..`, `/`, a name too long for the file system) may reach a path."""
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,39}", text, re.ASCII):
+        raise ValueError(text)
+    return text
 
 
 def output(text: str) -> Path:
