@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from hostile.conftest import QIANGHUI, TIMEOUT, assert_refused, attempt, snapshot
 from pipeline import cli
-from tests.hostile.conftest import QIANGHUI, TIMEOUT, assert_refused, attempt, snapshot
 
 # --- numbers -------------------------------------------------------------------------------------
 
