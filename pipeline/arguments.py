@@ -75,6 +75,17 @@ def society(text: str) -> str:
     return text
 
 
+def words(text: str) -> str:
+    """Text written into a form (`review -m 意见`): what the command line delivered must be UTF-8
+    (bytes that are not arrive as lone surrogates, which no file can hold)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as e:
+        raise argparse.ArgumentTypeError(
+            f"第 {e.start + 1} 个字符处不是有效的 UTF-8 文字（终端或脚本的编码不对？请用 UTF-8 输入）") from e
+    return text
+
+
 def output(text: str) -> Path:
     """A file to write (`-o 项目.csv`): a new one or a regular file. Never a device, a pipe or a
     folder: the write replaces the file, and `-o /dev/null` run as root would replace the

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline import console
-from pipeline.arguments import ChineseParser, amount, day, output, score, society, year
+from pipeline.arguments import ChineseParser, amount, day, output, score, society, words, year
 from pipeline.core.layout import Layout, find_root
 from pipeline.errors import QianghuiError, UsageError
 from pipeline.forms.blanks import BLANKS
@@ -246,7 +246,7 @@ def build_parser() -> argparse.ArgumentParser:
     verdict = p.add_mutually_exclusive_group(required=True)
     verdict.add_argument("--驳回", dest="outcome", action="store_const", const="驳回")
     verdict.add_argument("--通过", dest="outcome", action="store_const", const="通过")
-    p.add_argument("-m", dest="message", metavar="<意见>", required=True, help="审核意见")
+    p.add_argument("-m", dest="message", metavar="<意见>", type=words, required=True, help="审核意见")
     p.add_argument("--结题", dest="report", action="store_true", help="审核结题报告")
     _day_arg(p, "审核日期")
     p.set_defaults(handler=_review)

@@ -55,9 +55,14 @@ ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1
                       AfterValidator(_visible)]
 MidText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
-Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$"),
-                      WithJsonSchema({"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,39}$",
-                                      "errorMessage": "应为小写字母、数字和连字符组成的 id，如 hbjx"})]
+def _visible_text(value: Any) -> Any:
+    return _visible(value) if isinstance(value, str) else value
+
+
+Identifier = Annotated[str, BeforeValidator(_visible_text),
+                       StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$"),
+                       WithJsonSchema({"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,39}$",
+                                       "errorMessage": "应为小写字母、数字和连字符组成的 id，如 hbjx"})]
 def halfwidth(value: Any) -> Any:
     """Full-width digits typed with a Chinese input method (２００００) read as 20000."""
     return unicodedata.normalize("NFKC", value).strip() if isinstance(value, str) else value

@@ -218,8 +218,6 @@ def _line_hint(line: str, text: str) -> str:
 
 
 _SYNTAX = [
-    ("found an indentation indicator equal to 0", "“|”或“>”后面的缩进数字不能是 0；请去掉这个数字"),
-    ("while scanning a block scalar", "“|”或“>”后面只能写 +、- 或一个数字；说明文字请写在下一行"),
     ("while scanning an alias", "值不能以 * 开头（YAML 会把它当作别名）；请给整个值加上引号"),
     ("while scanning an anchor", "值不能以 & 开头（YAML 会把它当作锚点）；请给整个值加上引号"),
     ("while scanning a tag", "值不能以 ! 开头（YAML 会把它当作标签）；请给整个值加上引号"),
@@ -228,6 +226,8 @@ _SYNTAX = [
     ("expected escape sequence of", "双引号里的转义符“\\”后面格式不对；请改用单引号"),
     ("found character '\\t'", "不能用 Tab 键缩进或分隔，请全部改用空格"),
     ("found a tab character", "不能用 Tab 键缩进或分隔，请全部改用空格"),
+    ("found an indentation indicator equal to 0", "“|”或“>”后面的缩进数字不能是 0；请去掉这个数字"),
+    ("while scanning a block scalar", "“|”或“>”后面只能写 +、- 或一个数字；说明文字请写在下一行"),
     ("mapping values are not allowed",
      "此处不能出现“: ”：可能是这一行比上一个字段多缩进了，或值里含有冒号（请给整个值加上引号）"),
     ("could not find expected ':'", "缺少“:”，或上一行的引号没有闭合"),

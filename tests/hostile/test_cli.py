@@ -147,6 +147,14 @@ def test_odd_words_get_a_message_not_a_bug(demo: Path, word: str) -> None:
         assert "Traceback" not in text and "内部错误" not in text, (argv, text)
 
 
+def test_words_for_a_form_must_be_utf8(demo: Path) -> None:
+    message = os.fsdecode(b"\xe5\xae\xa1\xff")          # 审 and a byte that is no UTF-8
+    before = snapshot(demo)
+    assert_refused(attempt(demo, "review", "hbjx", "--通过", "-m", message), 2,
+                   "参数 -m", "第 2 个字符处不是有效的 UTF-8 文字")
+    assert snapshot(demo) == before
+
+
 def test_a_bug_is_one_chinese_line_naming_the_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.internal_error("validate", KeyError("x")) == cli.INTERNAL
     err = capsys.readouterr().err

@@ -155,6 +155,7 @@ def test_a_bidi_control_written_as_an_escape_is_an_error(demo: Path) -> None:
 
 @pytest.mark.parametrize(("rel", "old", "new", "said"), [
     (APPLICATION, NAME, "项目名称: “党建\u200b+学术”", "(项目名称)"),
+    (APPLICATION, "学会: hbjx", "学会: hb\u200cjx", "U+200C（零宽不连字）"),             # an id
     ("config/people.yaml", "姓名: 王强", "姓名: 王\u2060强", "(人员第1项.姓名)"),
     ("config/people.yaml", "[wangqiang@hbkx", "[wang\u00adqiang@hbkx", "(人员第1项.邮箱第1项)"),
     ("config/societies.yaml", "学会名称: 湖北省机械工程学会", "学会名称: 湖北省机械\ufeff工程学会", "(学会第1项.学会名称)"),
