@@ -24,7 +24,7 @@ from typing import Any
 
 import yaml
 
-from pipeline.errors import Loc, Problem, QianghuiError
+from pipeline.errors import Loc, Problem, QianghuiError, os_reason
 from schemas.characters import BIDI, HIDDEN, INVISIBLE, bidi_message, hidden_message
 
 try:
@@ -97,7 +97,7 @@ def load_file(path: Path, display: str | None = None) -> Document:
     except IsADirectoryError as e:
         raise YamlError(name, 0, 0, "file-is-dir", "这是一个文件夹，不是 YAML 文件") from e
     except OSError as e:
-        raise YamlError(name, 0, 0, "file-unreadable", f"无法读取文件：{e.strerror}") from e
+        raise YamlError(name, 0, 0, "file-unreadable", f"无法读取文件：{os_reason(e)}") from e
     return load_bytes(raw, name)
 
 

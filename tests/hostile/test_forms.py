@@ -5,6 +5,8 @@ proves no English sentence from libyaml, pydantic or Python ever reaches the use
 from __future__ import annotations
 
 import copy
+import errno
+import os
 import re
 from datetime import date
 from pathlib import Path
@@ -15,6 +17,7 @@ import yaml
 
 from hostile.conftest import assert_refused, attempt, snapshot
 from pipeline.core.layout import Layout
+from pipeline.errors import os_reason
 from pipeline.forms import messages, yamlio
 from pipeline.forms.loading import load_config
 from pipeline.forms.validate import validate_one
@@ -276,3 +279,9 @@ def test_an_unknown_libyaml_wording_gets_a_chinese_sentence() -> None:
                                  "a wording libyaml has never used", None)
     said = yamlio.translate_syntax(error)
     assert said.startswith("YAML 语法错误：") and not ENGLISH.search(said), said
+
+
+@pytest.mark.parametrize(("code", "said"), [(errno.EACCES, "没有权限"), (errno.ENOSPC, "磁盘已满"),
+                                            (errno.ENAMETOOLONG, "名称太长"), (errno.ECHILD, "系统错误 ECHILD")])
+def test_why_a_file_operation_failed_is_said_in_chinese(code: int, said: str) -> None:
+    assert os_reason(OSError(code, os.strerror(code))) == said
