@@ -45,7 +45,7 @@ class ValidationResult:
         text = f"{len(self.files)} 个文件，{len(self.problems)} 个错误"
         text += f"（{bad} 个文件有错误）" if bad else ""
         hints = len(self.warnings)
-        return text + (f"，{hints} 个提示（建议修改，不影响保存）" if hints else "")
+        return text + (f"，{hints} 个提示（请留意，不算错误）" if hints else "")
 
 
 Validator = Callable[[Layout, Path, FileKind, Config, date], FileResult]
