@@ -7,8 +7,7 @@ headings, 楷体 sub-headings, 仿宋_GB2312 body. Every run names its East-Asia
 never falls back to 宋体. Template tags are written as whole runs, so docxtpl never has to
 stitch a tag back together. The output is byte-for-byte reproducible.
 
-One module per document builds it (``application``, ``assessment``, ``completion``,
-``selection``, ``acceptance``, ``spotcheck``); ``style``, ``tables`` and ``pages`` hold what
+One module per document builds it, named by the document's row in pipeline/core/kinds.py; ``style``, ``tables`` and ``pages`` hold what
 they share.
 """
 
@@ -21,23 +20,15 @@ from pathlib import Path
 if not __package__:  # run as a script, or loaded by path: make ``templates`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipeline.atomic import write_atomic  # noqa: E402
-from templates import (  # noqa: E402
-    acceptance,
-    application,
-    assessment,
-    completion,
-    implementation,
-    selection,
-    spotcheck,
-)
+import importlib  # noqa: E402
 
-APPLICATION = application.NAME
-# file name → builder of its bytes; 申报表 first
+from pipeline.atomic import write_atomic  # noqa: E402
+from pipeline.core.kinds import DOCUMENTS  # noqa: E402
+
+# file name → builder of its bytes, one per document of the table of kinds (申报表 first)
 BUILDERS: dict[str, Callable[[], bytes]] = {
     module.NAME: module.build
-    for module in (application, implementation, assessment, completion, selection, acceptance,
-                   spotcheck)
+    for module in (importlib.import_module(d.builder) for d in DOCUMENTS if d.builder)
 }
 
 

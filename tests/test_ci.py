@@ -109,6 +109,62 @@ def test_history_and_diff_steps_on_a_merge_request(office: Repo) -> None:
     assert data["base"] == base and data["changes"][0]["学会"] == "hbjx"
 
 
+class NoteServer:
+    """A stand-in for GitLab's notes API on 127.0.0.1: records each request, answers ``status``."""
+
+    def __init__(self, status: int) -> None:
+        import http.server
+        import threading
+
+        received = self.received = []          # type: list[tuple[str, str, dict[str, str], bytes]]
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - the http.server interface
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                received.append((self.command, self.path, dict(self.headers), body))
+                self.send_response(status)
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"{}")
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/api/v4"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="the diff step posts its note with curl")
+@pytest.mark.parametrize("status", [201, 403])
+def test_diff_step_posts_the_preview_as_a_merge_request_note(office: Repo, status: int) -> None:
+    """With QIANGHUI_NOTE_TOKEN on a merge request, the preview is posted to the notes API as
+    the note's body; a refusal by the host is said in Chinese and does not fail the job."""
+    base = office.head()
+    break_application(office)
+    server = NoteServer(status)
+    try:
+        done = step(office, "diff", CI_MERGE_REQUEST_DIFF_BASE_SHA=base,
+                    QIANGHUI_NOTE_TOKEN="glpat-test", CI_MERGE_REQUEST_IID="7",
+                    CI_PROJECT_ID="42", CI_API_V4_URL=server.url)
+    finally:
+        server.close()
+    assert done.returncode == 0, done.stderr
+    [(method, path, headers, body)] = server.received
+    assert (method, path) == ("POST", "/api/v4/projects/42/merge_requests/7/notes")
+    assert headers["PRIVATE-TOKEN"] == "glpat-test"
+    posted = unquote(body.decode("ascii").removeprefix("body=").replace("+", " "))
+    assert posted == (office.root / "ci-out/impact.md").read_text("utf-8")
+    assert "hbjx（湖北省机械工程学会）" in posted
+    warned = "无法在合并请求中发表评论" in done.stderr
+    assert warned == (status != 201), done.stderr
+
+
 def test_history_step_deepens_a_shallow_clone(office: Repo, tmp_path: Path) -> None:
     base = office.head()
     office.write("README-office.txt", "说明\n")

@@ -192,6 +192,9 @@ CASES: dict[str, Case] = {
     "plan: own society once 已立项": Case(steps(fund, lambda r: write(r, HBJX, PLAN)), NOTHING),
     "plan: another society's user": Case(steps(fund, lambda r: write(r, HBNX, PLAN)),
                                          [(PLAN, "权限")]),
+    "plan: corrected while 实施中": Case(steps(
+        fund, lambda r: write(r, HBJX, PLAN, "状态: 已提交\n"),
+        lambda r: write(r, HBJX, PLAN, "状态: 已提交\n# 调整了第二次活动的地点\n")), NOTHING),
     "plan: before 立项": Case(lambda r: write(r, HBJX, PLAN), [(PLAN, "状态")]),
     "plan: after the report is submitted": Case(steps(reported, lambda r: write(r, HBJX, PLAN)),
                                                 [(PLAN, "状态")]),

@@ -106,3 +106,18 @@ def test_the_blank_is_a_clean_draft_and_a_draft_is_still_checked(demo: Path, cap
     code, problems = validate(demo, capsys, "submissions/2022/hbdz/plan.yaml")
     assert (code, [(p["code"], p.get("warning")) for p in problems]) == (
         0, [("plan-outside-year", True)])                    # a hint while a draft
+
+
+def test_a_submitted_plan_puts_a_funded_project_in_implementation(demo: Path,
+                                                                  capsys: Capture) -> None:
+    """已立项 → 实施中 once the plan is submitted; a draft plan leaves it 已立项."""
+    def state() -> str:
+        assert main(["-C", str(demo), "list", "--json"]) == 0
+        rows = json.loads(capsys.readouterr().out)
+        return next(str(r["状态"]) for r in rows if r["学会"] == "hbdz")
+
+    assert state() == "已立项"
+    write_plan(demo, "hbdz", plan_text("hbdz", "2022-07-01", state="草稿"))
+    assert state() == "已立项"
+    write_plan(demo, "hbdz", plan_text("hbdz", "2022-07-01"))
+    assert state() == "实施中"

@@ -28,6 +28,7 @@ from gitrepo import (
     Repo,
     Who,
     application,
+    fund,
     install_hook,
     isolated_env,
     make_remote,
@@ -237,6 +238,26 @@ def test_a_draft_with_problems_passes(central: tuple[Repo, Path]) -> None:
     assert engine(repo.root, "validate", path).returncode == 1     # it does have problems
     done = push(repo, "main")
     assert done.returncode == 0, done.stderr
+    assert remote_ref(remote, MAIN) == sha
+
+
+def test_a_draft_plan_with_problems_passes_and_a_submitted_one_is_refused(
+        central: tuple[Repo, Path]) -> None:
+    """The gate knows every draftable kind from the table of kinds, the 实施方案 too."""
+    repo, remote = central
+    fund(repo)
+    plan = "submissions/2022/hbjx/plan.yaml"
+    text = "年度: 2022\n学会: hbjx\n状态: {}\n活动安排:\n  - 日期: 下个月\n"
+    repo.write(plan, text.format("草稿"))
+    sha = repo.commit(HBJX, "实施方案草稿", when=LATER)
+    assert engine(repo.root, "validate", plan).returncode == 1     # it does have problems
+    done = push(repo, "main", env=push_env(server_time=LATER))
+    assert done.returncode == 0, done.stderr
+    assert remote_ref(remote, MAIN) == sha
+    repo.write(plan, text.format("已提交"))
+    repo.commit(HBJX, "提交实施方案", when=LATER)
+    done = push(repo, "main", env=push_env(server_time=LATER))
+    assert done.returncode != 0 and f"remote: {plan}:" in done.stderr
     assert remote_ref(remote, MAIN) == sha
 
 

@@ -76,6 +76,14 @@ ROWS: dict[str, Row] = {
         Facts(SUBMITTED, APP, passed(), selected=True, ineligible=("年检不合格",)), status.FUNDED,
         ("不符合申报条件",)),
     # -- 结题 ---------------------------------------------------------------------------------
+    "已立项 + 实施方案 提交 → 实施中": Row(funded(plan_state=SUBMITTED), status.IMPLEMENTING),
+    "实施方案 still a draft → 已立项": Row(funded(plan_state="草稿"), status.FUNDED),
+    "实施中, report a draft → 实施中": Row(
+        funded(plan_state=SUBMITTED, report_state="草稿", report_sha256=REPORT), status.IMPLEMENTING),
+    "实施中, report 提交 → 待验收": Row(
+        funded(plan_state=SUBMITTED, report_state=SUBMITTED, report_sha256=REPORT), status.REPORTED),
+    "a plan before 立项 changes nothing": Row(Facts(SUBMITTED, APP, plan_state=SUBMITTED),
+                                              status.PENDING),
     "已立项, report still a draft": Row(funded(report_state="草稿", report_sha256=REPORT),
                                       status.FUNDED),
     "结题报告 提交 → 待验收": Row(funded(report_state=SUBMITTED, report_sha256=REPORT),
@@ -165,5 +173,7 @@ def test_verdict_judges_one_exact_revision(version: str, judged: bool) -> None:
 
 def test_editable_and_reportable_states() -> None:
     assert set(status.EDITABLE) == {status.DRAFT, status.PENDING, status.RETURNED, status.INELIGIBLE}
-    assert set(status.REPORTABLE) == {status.FUNDED, status.REPORTED, status.REPORT_RETURNED}
+    assert set(status.REPORTABLE) == {status.FUNDED, status.IMPLEMENTING, status.REPORTED,
+                                      status.REPORT_RETURNED}
+    assert set(status.PLANNABLE) == {status.FUNDED, status.IMPLEMENTING}
     assert not set(status.EDITABLE) & set(status.REPORTABLE)

@@ -20,7 +20,7 @@ from schemas.registry import Society
 from schemas.sheets import ScoreSheet
 
 # A project of an earlier year that ended in one of these never passed acceptance.
-UNFINISHED = (status.FUNDED, status.REPORTED, status.REPORT_RETURNED, status.FAILED)
+UNFINISHED = (status.FUNDED, status.IMPLEMENTING, status.REPORTED, status.REPORT_RETURNED, status.FAILED)
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,7 @@ class ProjectFiles:
     selection: Selection | None = None
     report: Mapping[str, Any] | None = None
     report_sha: str = ""
+    plan: Mapping[str, Any] | None = None      # plan.yaml (实施方案)
     acceptance: Sequence[ScoreSheet] = ()      # the sheets that pass their checks
     program: Program | None = None
     registered: Society | None = None          # the registry entry
@@ -69,7 +70,8 @@ def facts_of(files: ProjectFiles) -> status.Facts:
         acceptance=scoring.acceptance_score(files.acceptance,
                                             program.acceptance_rubric if program else [], trim),
         pass_line=program.pass_line if program else status.Facts.pass_line,
-        ineligible=tuple(ineligibility(files.year, files.registered, files.earlier)))
+        ineligible=tuple(ineligibility(files.year, files.registered, files.earlier)),
+        plan_state=str(files.plan.get("状态") or status.DRAFT) if files.plan is not None else None)
 
 
 def _verdict(v: DecisionVerdict | None) -> status.Verdict | None:

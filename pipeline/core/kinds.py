@@ -2,9 +2,11 @@
 
 Each kind says where it lives (a path template, from which the path pattern, the editor's glob
 and the whole-tree listing derive), its model, its validator, which rule of the history check
-governs who may change it and when, its part in a project's status, its Chinese label and the
-documents it earns. layout, forms.validate, forms.schema_export, history.check,
-history.snapshot, history.narrative and core.projects read their registries from here.
+governs who may change it and when, its part in a project's status and its Chinese label;
+DOCUMENTS then declares each official document: the kinds it is made from, its template's
+builder and its planner. layout, forms.validate, forms.schema_export, history.check,
+history.snapshot, history.narrative, core.projects, documents.plan and templates.build_templates
+read their registries from here.
 
 Models and validators are named as "module:attribute" and resolved on first use, so this module
 (and the path classification every command needs) imports nothing but the standard library.
@@ -34,7 +36,6 @@ class FormKind:
     per: str = ""           # how it is filed: project (one per project), sheets (one per expert
                             # and project), year (one per year), "" (not a round file)
     status: str = ""        # its part in a project's status ("" when it plays none)
-    documents: tuple[str, ...] = ()  # the documents it earns
     title: str = ""         # its editor schema's title (default: the label)
 
     @property
@@ -70,38 +71,82 @@ def _pattern(template: str) -> re.Pattern[str]:
 KINDS: tuple[FormKind, ...] = (
     FormKind("application", "申报表", "submissions/{year}/{society}/application.yaml",
              "application", "schemas.application:Application", "pipeline.forms.application:validate_application",
-             draftable=True, per="project", status="application", documents=("申报表",),
+             draftable=True, per="project", status="application",
              title="“党建强会计划”项目申报表"),
     FormKind("completion", "结题报告", "submissions/{year}/{society}/completion.yaml",
              "completion", "schemas.completion:Completion", "pipeline.forms.completion:validate_completion",
-             draftable=True, per="project", status="report", documents=("结题报告",)),
+             draftable=True, per="project", status="report"),
     FormKind("plan", "实施方案", "submissions/{year}/{society}/plan.yaml", "plan",
              "schemas.plan:ImplementationPlan", "pipeline.forms.plan:validate_plan",
-             draftable=True, per="project", documents=("实施方案",)),
+             draftable=True, per="project", status="plan"),
     FormKind("submission-file", "材料", "submissions/{year}/{society}/{rest}", "submission_file"),
     FormKind("decision", "审核决定", "reviews/{year}/{society}/decision.yaml", "admin",
              "schemas.decision:Decision", "pipeline.forms.decision:validate_decision", per="project",
              status="decision"),
     FormKind("panel", "立项评审评分表", "reviews/{year}/{society}/panel/{expert}.yaml", "expert",
              "schemas.sheets:ScoreSheet", "pipeline.forms.sheets:validate_sheet", schema="score-sheet",
-             per_year_schema=True, per="sheets", documents=("立项评分表",)),
+             per_year_schema=True, per="sheets"),
     FormKind("acceptance", "考核表", "reviews/{year}/{society}/acceptance/{expert}.yaml", "expert",
              "schemas.sheets:ScoreSheet", "pipeline.forms.sheets:validate_sheet", schema="score-sheet",
-             per_year_schema=True, per="sheets", status="acceptance", documents=("考核表",)),
+             per_year_schema=True, per="sheets", status="acceptance"),
     FormKind("survey", "问卷调查与民主测评", "reviews/{year}/{society}/survey.yaml", "survey",
              "schemas.sheets:Survey", "pipeline.forms.survey:validate_survey", per="project"),
     FormKind("selection", "立项名单", "reviews/{year}/selection.yaml", "admin",
              "schemas.decision:Selection", "pipeline.forms.selection:validate_selection", per_year_schema=True,
-             per="year", status="selection", documents=("立项名单",)),
+             per="year", status="selection"),
     FormKind("spot-check", "财务抽查", "reviews/{year}/spot-check.yaml", "admin",
-             "schemas.sheets:SpotCheck", "pipeline.forms.spot_check:validate_spot_check", per="year",
-             documents=("财务抽查",)),
+             "schemas.sheets:SpotCheck", "pipeline.forms.spot_check:validate_spot_check", per="year"),
     FormKind("program", "年度申报通知", "config/program-{year}.yaml", "admin",
              "schemas.program:Program", status="program"),
     FormKind("societies", "学会名录", "config/societies.yaml", "admin", "schemas.registry:Registry"),
     FormKind("people", "人员与权限", "config/people.yaml", "admin", "schemas.registry:People"),
     FormKind("template", "文档模板", "templates/{name}.docx", ""),   # engine: maintainers
 )
+
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    """One official document: the forms it is made from, whose it is (one per project, or one
+    per year), the module under templates/ that builds its template (NAME, build()), and the
+    planner that says which of it the loaded files have earned (documents.plan calls every
+    planner of its scope in this order)."""
+
+    name: str               # its file stem in templates/ and build/
+    sources: tuple[str, ...]  # the form kinds it is made from
+    per: str                # "project" or "year"
+    planner: str            # "module:function" (lay, project|year…, config, index) → [Job]
+    builder: str = ""       # the templates/ module building its .docx ("" for the .xlsx register)
+
+
+_PLAN = "pipeline.documents.plan"
+DOCUMENTS: tuple[DocumentKind, ...] = (
+    DocumentKind("申报表", ("application", "selection"), "project", f"{_PLAN}:application_jobs",
+                 "templates.application"),
+    DocumentKind("实施方案", ("plan",), "project", f"{_PLAN}:plan_jobs", "templates.implementation"),
+    DocumentKind("结题报告", ("completion",), "project", f"{_PLAN}:report_jobs",
+                 "templates.completion"),
+    DocumentKind("考核表", ("acceptance",), "project", f"{_PLAN}:assessment_jobs",
+                 "templates.assessment"),
+    DocumentKind("登记表", ("application", "decision", "panel", "selection", "acceptance"), "year",
+                 f"{_PLAN}:register_jobs"),
+    DocumentKind("立项名单", ("selection", "panel"), "year", f"{_PLAN}:selection_jobs", "templates.selection"),
+    DocumentKind("验收结果汇总", ("acceptance", "selection"), "year", f"{_PLAN}:acceptance_jobs",
+                 "templates.acceptance"),
+    DocumentKind("财务抽查", ("spot-check", "selection"), "year", f"{_PLAN}:spot_check_jobs",
+                 "templates.spotcheck"),
+)
+
+
+def documents(per: str) -> list[DocumentKind]:
+    """The documents of one scope ("project" or "year"), in planning order."""
+    return [d for d in DOCUMENTS if d.per == per]
+
+
+def documents_of(kind: str) -> list[str]:
+    """The documents a form kind goes into (what `qianghui new` and the README say it earns)."""
+    return [d.name for d in DOCUMENTS if kind in d.sources]
+
 
 BY_NAME: dict[str, FormKind] = {k.name: k for k in KINDS}
 PLAN = "plan"

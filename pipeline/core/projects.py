@@ -229,6 +229,7 @@ def project_files(year: int, society: str, fr: FileResult, index: Index, config:
     key = (year, society)
     decision = index.one(layout.DECISION, key)
     report = index.one(layout.COMPLETION, key)
+    plan = index.one(kinds.PLAN, key)
     selection = index.selections.get(year)
     return facts.ProjectFiles(
         year, society, fr.data if isinstance(fr.data, dict) else {}, fr.sha256,
@@ -236,6 +237,7 @@ def project_files(year: int, society: str, fr: FileResult, index: Index, config:
         selection=selection.model if selection and isinstance(selection.model, Selection) else None,
         report=report.data if report and isinstance(report.data, dict) else None,
         report_sha=report.sha256 if report else "",
+        plan=plan.data if plan and isinstance(plan.data, dict) else None,
         acceptance=valid_sheets(index.sheets(layout.ACCEPTANCE, key)),
         program=config.programs.get(year),
         registered=config.registry.get(society) if config.registry else None,

@@ -1,7 +1,9 @@
 """The status machine (DESIGN §4): a pure function of what the files say.
 
 草稿 → 未审核 → 已驳回 → (edit + 提交) → 未审核 → 已立项 / 未立项;
-已立项 → 待验收 → 结题驳回 / 验收通过 / 验收不通过.
+已立项 → (实施方案 submitted) 实施中 → 待验收 → 结题驳回 / 验收通过 / 验收不通过.
+The call asks for the plan "应在实施前上报": a funded project whose society has submitted its
+实施方案 is 实施中; one without a plan stays 已立项 until its report (the report then warns).
 A submitted application of a society that may not be funded this year (年检, or an earlier
 project that did not pass acceptance) is 不符合条件: a status, not an error of the form, so the
 office's run does not fail all year for one society; it can be neither approved nor funded.
@@ -16,17 +18,19 @@ DRAFT = "草稿"
 PENDING = "未审核"
 RETURNED = "已驳回"
 FUNDED = "已立项"
+IMPLEMENTING = "实施中"
 DECLINED = "未立项"
 REPORTED = "待验收"
 REPORT_RETURNED = "结题驳回"
 ACCEPTED = "验收通过"
 FAILED = "验收不通过"
 INELIGIBLE = "不符合条件"
-ALL = (DRAFT, PENDING, RETURNED, INELIGIBLE, FUNDED, DECLINED, REPORTED, REPORT_RETURNED,
+ALL = (DRAFT, PENDING, RETURNED, INELIGIBLE, FUNDED, IMPLEMENTING, DECLINED, REPORTED, REPORT_RETURNED,
        ACCEPTED, FAILED)
 EDITABLE = (DRAFT, PENDING, RETURNED, INELIGIBLE)
 FINAL = (ACCEPTED, FAILED)               # an acceptance result: the report and its sheets lock
-REPORTABLE = (FUNDED, REPORTED, REPORT_RETURNED)
+REPORTABLE = (FUNDED, IMPLEMENTING, REPORTED, REPORT_RETURNED)
+PLANNABLE = (FUNDED, IMPLEMENTING)       # the 实施方案 is reported and changed before the report
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,7 @@ class Facts:
     acceptance: Decimal | None = None    # combined 考核表 score, once sheets exist
     pass_line: Decimal = Decimal(60)
     ineligible: tuple[str, ...] = ()     # why the society may not be funded this year
+    plan_state: str | None = None        # 状态 of plan.yaml, if any
 
 
 @dataclass(frozen=True)
@@ -100,7 +105,7 @@ def _report_status(f: Facts, violations: list[str]) -> str:
     if f.report_state in (None, DRAFT):
         if f.report_state == DRAFT and f.report_review and f.report_review.outcome == "通过":
             violations.append("结题报告已审核通过，不能再改回草稿")
-        return FUNDED
+        return IMPLEMENTING if f.plan_state == "已提交" else FUNDED
     review = f.report_review
     if review is not None and review.outcome == "驳回":
         if review.judged(f.report_sha256):

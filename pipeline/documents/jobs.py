@@ -26,7 +26,7 @@ def with_origins(lay: Layout, jobs: list[Job]) -> list[Job]:
 
     history = provenance.history(lay.root)
     found = []
-    for job in jobs:
+    for job in (j.ready() for j in jobs):
         origin = history.provenance(lay.root, job.inputs)
         found.append(replace(job, origin=origin,
                              context={**job.context, "provenance": origin.footer()}))

@@ -47,7 +47,8 @@ def selection_context(year: int, projects: Sequence[Project], selection: Selecti
 
 
 RESULTS = {status.ACCEPTED: "验收通过", status.FAILED: "验收不通过", status.REPORTED: "待验收",
-           status.REPORT_RETURNED: "结题驳回", status.FUNDED: "未提交结题报告"}
+           status.REPORT_RETURNED: "结题驳回", status.FUNDED: "未提交结题报告",
+           status.IMPLEMENTING: "未提交结题报告"}
 
 
 def acceptance_context(year: int, projects: Sequence[Project], program: Program) -> dict[str, Any]:

@@ -120,7 +120,7 @@ class Check:
         assert kind.year is not None and kind.society is not None
         before = self.tree.status_of(kind.year, kind.society)
         found = self.society_user(person, kind.society)
-        if before != status.FUNDED:
+        if before not in status.PLANNABLE:
             found.append(("状态", f"项目状态为“{before or '未申报'}”：实施方案在立项后、提交结题报告前上报和修改"))
         return found
 

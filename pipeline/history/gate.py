@@ -14,14 +14,14 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from pipeline.core import layout
+from pipeline.core import kinds, layout
 from pipeline.core.layout import Layout
 from pipeline.errors import Problem
 from pipeline.forms.validate import VALIDATORS, ValidationResult, validate_paths
 from pipeline.history.vcs import Vcs
 
-DRAFTABLE = (layout.APPLICATION, layout.COMPLETION)
-YEAR_WIDE = (layout.SELECTION, layout.SPOT_CHECK)
+DRAFTABLE = tuple(k.name for k in kinds.KINDS if k.draftable)     # a draft passes the gate
+YEAR_WIDE = tuple(k.name for k in kinds.KINDS if k.per == "year")  # one file for the whole year
 
 
 def touched(vcs: Vcs, revs: list[str]) -> set[str]:

@@ -159,8 +159,9 @@ class Tree:
 
     def project_files(self, year: int, society: str, app: dict[str, Any]) -> facts.ProjectFiles:
         """The same inputs `projects` gathers from the working tree, read from blobs."""
-        app_path, report_path, decision_path, selection_path, _ = status_paths(year, society)
-        report = self.head(report_path)
+        app_path, report_path, plan_path, decision_path, selection_path, _ = \
+            status_paths(year, society)
+        report, plan = self.head(report_path), self.head(plan_path)
         submitted = app.get("状态") == "已提交"
         return facts.ProjectFiles(
             year, society, app, self.sha256(app_path),
@@ -168,6 +169,7 @@ class Tree:
             selection=self.model(selection_path, Selection),
             report=report if isinstance(report, dict) else None,
             report_sha=self.sha256(report_path),
+            plan=plan if isinstance(plan, dict) else None,
             acceptance=self.counted_sheets(year, society, layout.ACCEPTANCE),
             program=self.program(year),
             registered=self.society(society) if submitted else None,

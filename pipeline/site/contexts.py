@@ -3,6 +3,8 @@
 A row (the list's data) is a plain dict with short keys, kept between runs (see
 ``pipeline.site.state``) so a save rebuilds the list and its year's page from its own project
 and the kept rows of all the others.
+
+Long because every page of the site (the list's rows, a project, a year) takes its context here.
 """
 
 from __future__ import annotations
