@@ -106,8 +106,7 @@ def load_bytes(raw: bytes, path: str) -> Document:
     if len(raw) > MAX_BYTES:
         raise _too_big(path, len(raw))
     text = decode(raw, path)
-    check_characters(text, path)
-    builder = _Builder(path, text)
+    builder = _Builder(path, text, check_characters(text, path))
     try:
         builder.build(yaml.parse(text, Loader=_Loader))
     except yaml.MarkedYAMLError as e:
@@ -130,17 +129,20 @@ def content_hash(raw: bytes) -> str:
     return hashlib.sha256(raw.replace(b"\r\n", b"\n")).hexdigest()
 
 
-def check_characters(text: str, path: str) -> None:
+def check_characters(text: str, path: str) -> bool:
     """Characters Word cannot hold, and the bidi controls that make text display other than it
-    reads (anywhere in the file, comments too: a reviewer reads them), reported at their place."""
+    reads (anywhere in the file, comments too: a reviewer reads them), reported at their place.
+    True when the text holds invisible characters (to be found at their places later)."""
     bad = _BAD_CHARS.search(text)
     if bad is not None:
         raise YamlError(path, *position(text, bad.start()), "bad-character",
                         f"含有不可见的控制字符（U+{ord(bad.group()):04X}），Word 无法保存，请删除")
-    bidi = BIDI.search(text)
+    hidden = HIDDEN.search(text)            # one pass over a clean file
+    bidi = BIDI.search(text, hidden.start()) if hidden is not None else None
     if bidi is not None:
         raise YamlError(path, *position(text, bidi.start()), "bidi-character",
                         bidi_message(bidi.group()))
+    return hidden is not None
 
 
 def position(text: str, index: int) -> Mark:
@@ -306,11 +308,11 @@ def _check_node(path: str, event: Any) -> None:
 class _Builder:
     """Turns the parser's events into plain data with marks, in one tight loop.
 
-    A frame on the stack is [loc, container, pending key (or _NO_KEY), {key identity: (line, key)}].
+    A frame on the stack is [loc, container, pending key (or _NO_KEY), {key identity: line}].
     """
 
-    def __init__(self, path: str, text: str = "") -> None:
-        self.path, self.text = path, text
+    def __init__(self, path: str, text: str = "", hidden: bool = False) -> None:
+        self.path, self.text, self.hidden_text = path, text, hidden
         self.root: Any = None
         self.marks: dict[Loc, Mark] = {}
         self.key_marks: dict[Loc, Mark] = {}
@@ -367,16 +369,19 @@ class _Builder:
         if value == "<<" and event.implicit[0]:
             raise _fail(self.path, event, "yaml-merge", "不支持合并键（<<）；请把字段直接写出来")
         line = event.start_mark.line + 1
-        _check_key(self.path, event, value)
+        if value != value.strip() or ((self.hidden_text or event.style == '"')
+                                      and HIDDEN.search(value)):
+            _refuse_key(self.path, event, value)
         seen = frame[3]
         same = key_identity(value)
         if same in seen:
-            first, typed = seen[same]
+            first = seen[same]
+            typed = next(k for k in frame[1] if key_identity(k) == same)
             alike = "" if typed == value else f"（与「{typed}」只差全角半角或 Unicode 写法，视为同一个字段）"
             where = "这一行写了它两次" if first == line else f"第 {first} 行和第 {line} 行都写了它"
             raise _fail(self.path, event, "duplicate-key",
                         f"字段「{value}」重复{alike}：{where}，请删除其中一个")
-        seen[same] = (line, value)
+        seen[same] = line
         frame[2] = value
         self.key_marks[frame[0] + (value,)] = (line, event.start_mark.column + 1)
 
@@ -392,7 +397,7 @@ class _Builder:
     def find_hidden(self) -> None:
         """Invisible characters typed raw into values, each at its own line and column (the
         first of each value); those in comments are nobody's text and are left alone."""
-        if not INVISIBLE.search(self.text):
+        if not self.hidden_text:
             return
         starts = sorted((span[0], span[1], loc) for loc, span in self.spans.items())
         firsts = [s[0] for s in starts]
@@ -426,14 +431,14 @@ def key_identity(key: str) -> str:
     return unicodedata.normalize("NFKC", key).strip()
 
 
-def _check_key(path: str, event: Any, key: str) -> None:
-    """A field name with spaces around it, or with a hidden character in it, is refused."""
+def _refuse_key(path: str, event: Any, key: str) -> None:
+    """A field name with spaces around it, or with a hidden character in it."""
     if key != key.strip():
         raise _fail(path, event, "key-whitespace",
                     f"字段名「{key}」的前后有空格：请删除空格（字段名要与表单规定的完全一致）")
     found = HIDDEN.search(key)
-    if found is not None:
-        raise _fail(path, event, "hidden-character", f"字段名{hidden_message(found.group())}")
+    assert found is not None
+    raise _fail(path, event, "hidden-character", f"字段名{hidden_message(found.group())}")
 
 
 _SCALAR, _ALIAS = yaml.ScalarEvent, yaml.AliasEvent
