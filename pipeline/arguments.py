@@ -10,10 +10,16 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+import unicodedata
 from datetime import date
+from decimal import Decimal
+from pathlib import Path
 from typing import Any, NoReturn
 
-_TYPES = {"int": "整数", "float": "数字", "day": "日期（如 2022-05-20）"}
+_TYPES = {"int": "整数", "float": "数字", "day": "日期（如 2022-05-20）",
+          "amount": "金额（元，只写数字，最多两位小数，如 20000）",
+          "score": "分数（只写数字，最多两位小数，如 85.5）", "year": "年度（四位数字，如 2022）",
+          "society": "学会 id（小写字母、数字和连字符，如 hbjx）"}
 
 _ERRORS: list[tuple[re.Pattern[str], str]] = [(re.compile(pattern), text) for pattern, text in [
     (r"^argument 命令: invalid choice: '(.*)' \(choose from (.*)\)$", "没有命令「{0}」；可用的命令：{1}"),
@@ -26,17 +32,86 @@ _ERRORS: list[tuple[re.Pattern[str], str]] = [(re.compile(pattern), text) for pa
     (r"^argument (.+?): expected at most one argument$", "参数 {0} 后面最多一个值"),
     (r"^argument (.+?): expected at least one argument$", "参数 {0} 后面至少需要一个值"),
     (r"^ambiguous option: (.+?) could match (.+)$", "选项 {0} 不明确，可能是：{1}"),
-    (r"^argument (.+?): (.*[\u4e00-\u9fff].*)$", "{1}"),    # a type's own Chinese message
+    (r"^argument (.+?): (.*[\u4e00-\u9fff].*)$", "参数 {0}：{1}"),    # a type's own Chinese message
 ]]
+_NAMED = re.compile(r"^argument (.+?): (.*\1.*)$")     # … that names the option itself
+
+
+def number(text: str, whole: int, places: int) -> Decimal:
+    """The one reader of a number typed on the command line: plain digits (full-width ones too,
+    typed with a Chinese input method), at most `whole` of them before the point and `places`
+    after. No sign, exponent, `nan`, `inf`, `_` or digits of other scripts: a ValueError, which
+    argparse reports naming the option and the type (the caller's function name, in _TYPES)."""
+    typed = unicodedata.normalize("NFKC", text).strip()
+    fraction = rf"(\.[0-9]{{1,{places}}})?" if places else ""
+    if not re.fullmatch(rf"[0-9]{{1,{whole}}}{fraction}", typed, re.ASCII):
+        raise ValueError(text)
+    return Decimal(typed)
+
+
+def amount(text: str) -> Decimal:
+    """An amount in yuan (`--最低金额 20000`)."""
+    return number(text, 10, 2)
+
+
+def score(text: str) -> Decimal:
+    """A score (`--最低评分 85.5`)."""
+    return number(text, 4, 2)
+
+
+def year(text: str) -> int:
+    """A year (`--年度 2022`), in the range a form's 年度 may have."""
+    value = int(number(text, 4, 0))
+    if not 2000 <= value <= 2100:
+        raise ValueError(text)
+    return value
+
+
+def society(text: str) -> str:
+    """A society id (`qianghui show hbjx`), as the registry's ids are written: it names a folder,
+    so nothing else (`..`, `/`, a name too long for the file system) may reach a path."""
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,39}", text, re.ASCII):
+        raise ValueError(text)
+    return text
+
+
+def words(text: str) -> str:
+    """Text written into a form (`review -m 意见`): what the command line delivered must be UTF-8
+    (bytes that are not arrive as lone surrogates, which no file can hold)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as e:
+        raise argparse.ArgumentTypeError(
+            f"第 {e.start + 1} 个字符处不是有效的 UTF-8 文字（终端或脚本的编码不对？请用 UTF-8 输入）") from e
+    return text
+
+
+def output(text: str) -> Path:
+    """A file to write (`-o 项目.csv`): a new one or a regular file. Never a device, a pipe or a
+    folder: the write replaces the file, and `-o /dev/null` run as root would replace the
+    device with a regular file."""
+    path = Path(text)
+    if not text.strip():
+        raise argparse.ArgumentTypeError("需要一个文件名")
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        kind = "文件夹" if path.is_dir() else "符号链接" if path.is_symlink() else "设备、管道等特殊文件"
+        raise argparse.ArgumentTypeError(f"「{text}」是{kind}，不能作为输出文件：请给一个普通文件的名字")
+    return path
 
 
 def day(text: str) -> date:
     """A date typed on the command line (2022-05-20); argparse names its type on failure."""
-    return date.fromisoformat(text.strip())
+    typed = unicodedata.normalize("NFKC", text).strip()
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", typed, re.ASCII):
+        raise ValueError(text)
+    return date.fromisoformat(typed)
 
 
 def translate(message: str) -> str:
     """argparse's error message in Chinese (unchanged when it is not one we know)."""
+    named = _NAMED.match(message)
+    if named and re.search("[\u4e00-\u9fff]", named[2]):
+        return named[2]
     for pattern, text in _ERRORS:
         found = pattern.match(message)
         if found:

@@ -8,14 +8,14 @@ handler and one parser block per subcommand, nothing else.
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline.arguments import ChineseParser, day
+from pipeline import console
+from pipeline.arguments import ChineseParser, amount, day, output, score, society, words, year
 from pipeline.core.layout import Layout, find_root
 from pipeline.errors import QianghuiError, UsageError
 from pipeline.forms.blanks import BLANKS
@@ -59,7 +59,7 @@ def _schema(a: argparse.Namespace, lay: Layout) -> int:
 def _list(a: argparse.Namespace, lay: Layout) -> int:
     from pipeline.commands import list_projects
 
-    filters = {"年度": a.year, "状态": a.status, "类别": a.category, "项目形式": a.subtype,
+    filters = {"年度": str(a.year) if a.year else None, "状态": a.status, "类别": a.category, "项目形式": a.subtype,
                "学会": a.society}
     return list_projects.command(lay, filters, a.format, sys.stdout, (a.min_amount, a.max_amount),
                                  a.output, (a.min_score, a.max_score))
@@ -173,8 +173,8 @@ def _verify(a: argparse.Namespace, lay: Layout) -> int:
 
 
 def _project_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("society", metavar="学会", help="学会 id，如 hbjx")
-    p.add_argument("--年度", dest="year", type=int, help="默认：最新年度")
+    p.add_argument("society", metavar="学会", type=society, help="学会 id，如 hbjx")
+    p.add_argument("--年度", dest="year", type=year, help="默认：最新年度")
 
 
 def _day_arg(p: argparse.ArgumentParser, what: str) -> None:
@@ -198,8 +198,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("new", help="生成一份待填写的表单（申报表、结题报告、评分表……），已有的文件不会覆盖")
     p.add_argument("form", metavar="表单", nargs="?", default="申报表", choices=list(BLANKS),
                    help=f"{'、'.join(BLANKS)}（默认：申报表）")
-    p.add_argument("--学会", dest="society", help="学会 id，如 hbjx（年度通知、立项审批不需要）")
-    p.add_argument("--年度", dest="year", type=int, help="如 2022（默认：最新年度；年度通知必填）")
+    p.add_argument("--学会", dest="society", type=society, help="学会 id，如 hbjx（年度通知、立项审批不需要）")
+    p.add_argument("--年度", dest="year", type=year, help="如 2022（默认：最新年度；年度通知必填）")
     p.set_defaults(handler=_new)
 
     p = sub.add_parser("schema", help="重新生成 schemas/json/*.schema.json")
@@ -207,20 +207,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=_schema)
 
     p = sub.add_parser("list", help="条件查询：列出项目及其状态")
-    p.add_argument("--年度", dest="year")
+    p.add_argument("--年度", dest="year", type=year)
     p.add_argument("--状态", dest="status")
     p.add_argument("--类别", dest="category")
     p.add_argument("--项目形式", dest="subtype")
     p.add_argument("--学会", dest="society", help="学会 id 或名称的一部分")
-    p.add_argument("--最低金额", dest="min_amount", type=float, help="申报资助金额下限（元）")
-    p.add_argument("--最高金额", dest="max_amount", type=float, help="申报资助金额上限（元）")
-    p.add_argument("--最低评分", dest="min_score", type=float, help="立项评分下限")
-    p.add_argument("--最高评分", dest="max_score", type=float, help="立项评分上限")
+    p.add_argument("--最低金额", dest="min_amount", type=amount, help="申报资助金额下限（元）")
+    p.add_argument("--最高金额", dest="max_amount", type=amount, help="申报资助金额上限（元）")
+    p.add_argument("--最低评分", dest="min_score", type=score, help="立项评分下限")
+    p.add_argument("--最高评分", dest="max_score", type=score, help="立项评分上限")
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--format", choices=list(LIST_FORMATS), default="table")
     fmt.add_argument("--csv", dest="format", action="store_const", const="csv")
     fmt.add_argument("--json", dest="format", action="store_const", const="json")
-    p.add_argument("-o", "--输出", dest="output", type=Path, metavar="<文件>",
+    p.add_argument("-o", "--输出", dest="output", type=output, metavar="<文件>",
                    help="写入文件（UTF-8；CSV 带 BOM，Excel 可直接打开），而不是打印")
     p.set_defaults(handler=_list)
 
@@ -246,7 +246,7 @@ def build_parser() -> argparse.ArgumentParser:
     verdict = p.add_mutually_exclusive_group(required=True)
     verdict.add_argument("--驳回", dest="outcome", action="store_const", const="驳回")
     verdict.add_argument("--通过", dest="outcome", action="store_const", const="通过")
-    p.add_argument("-m", dest="message", metavar="<意见>", required=True, help="审核意见")
+    p.add_argument("-m", dest="message", metavar="<意见>", type=words, required=True, help="审核意见")
     p.add_argument("--结题", dest="report", action="store_true", help="审核结题报告")
     _day_arg(p, "审核日期")
     p.set_defaults(handler=_review)
@@ -267,11 +267,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("base", metavar="BASE", help="原版本，如 origin/main 或合并请求的目标提交")
     p.add_argument("head", metavar="HEAD", nargs="?", default="HEAD", help="新版本（默认：HEAD）")
     p.add_argument("--format", choices=["text", "json"], default="text", help="输出格式")
-    p.add_argument("-o", "--输出", dest="output", type=Path, metavar="<文件>", help="同时写入文件（UTF-8）")
+    p.add_argument("-o", "--输出", dest="output", type=output, metavar="<文件>", help="同时写入文件（UTF-8）")
     p.set_defaults(handler=_diff)
 
     p = sub.add_parser("codeowners", help="根据 config/people.yaml 生成 CODEOWNERS（合并请求由谁审核）")
-    p.add_argument("-o", "--输出", dest="output", type=Path, metavar="<文件>",
+    p.add_argument("-o", "--输出", dest="output", type=output, metavar="<文件>",
                    help="写入的文件（默认：仓库根目录的 CODEOWNERS）")
     p.add_argument("--用户名", dest="usernames", action="store_true",
                    help="写 @人员id 而不是邮箱（Gitea：服务器用户名须与 people.yaml 的 id 相同）")
@@ -284,18 +284,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=_hook)
 
     p = sub.add_parser("rank", help="按立项评审得分排名，生成拟立项名单 selection.yaml")
-    p.add_argument("--年度", dest="year", type=int, help="默认：最新年度")
+    p.add_argument("--年度", dest="year", type=year, help="默认：最新年度")
     p.set_defaults(handler=_rank)
 
     p = sub.add_parser("spot-check", help="财务抽查：用公开的种子抽取，或复核已有的抽取")
-    p.add_argument("--年度", dest="year", type=int, help="默认：最新年度")
+    p.add_argument("--年度", dest="year", type=year, help="默认：最新年度")
     p.add_argument("--种子", dest="seed", help="默认：审批立项名单的提交 id")
     p.add_argument("--verify", action="store_true", help="按文件中的种子重新抽取并比对")
     _day_arg(p, "抽查日期")
     p.set_defaults(handler=_spot_check)
 
     p = sub.add_parser("export", help="导出 build/<年度>/登记表.xlsx")
-    p.add_argument("--年度", dest="year", type=int, help="默认：最新年度")
+    p.add_argument("--年度", dest="year", type=year, help="默认：最新年度")
     p.set_defaults(handler=_export)
 
     p = sub.add_parser("verify", help="核对文档（.docx/.pdf/.xlsx）是否与其材料一致")
@@ -312,66 +312,91 @@ def build_parser() -> argparse.ArgumentParser:
 PROGRESS = ("validate", "render", "run")     # round-scale commands: progress on stderr
 
 
-def tolerate_console() -> None:
-    """Any console takes our output: a character its encoding lacks (an emoji on a cp936 or
-    ASCII console, LANG=C) is shown as ? instead of failing the command."""
-    for stream in (sys.stdout, sys.stderr):
-        if isinstance(stream, io.TextIOWrapper):
-            stream.reconfigure(errors="replace")
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `qianghui` console script."""
-    tolerate_console()
+    console.tolerate()
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as e:
         return int(e.code or 0)
+    except Exception as e:  # noqa: BLE001 - a bug in an argument's type: one line, as below
+        if "--debug" in (sys.argv[1:] if argv is None else argv):
+            raise
+        return internal_error("", e)
     if args.root and not args.root.is_dir():
-        print(f"qianghui: 目录不存在：{args.root}", file=sys.stderr)
+        console.say(f"qianghui: 目录不存在：{args.root}")
         return 2
-    lay = Layout(args.root.resolve() if args.root else find_root(Path.cwd()))
     from pipeline import progress
 
     progress.enable(sys.stderr if args.command in PROGRESS else None)
     try:
-        return int(args.handler(args, lay))
+        lay = Layout(args.root.resolve() if args.root else find_root(Path.cwd()))
+        code = int(args.handler(args, lay))
+        console.finish()
+        return code
+    except console.OutputError as e:
+        if e.reader_left:
+            return console.reader_left()
+        console.say(f"qianghui: {e.message}")
+        return 1
     except UsageError as e:
-        print(f"qianghui: {e.message}", file=sys.stderr)
+        console.say(f"qianghui: {e.message}")
         return 2
     except QianghuiError as e:
         if not (len(e.problems) == 1 and e.problems[0].format() == e.message):
-            print(f"qianghui: {e.message}", file=sys.stderr)
+            console.say(f"qianghui: {e.message}")
         for problem in e.problems:
-            print(problem.format(), file=sys.stderr)
+            console.say(problem.format())
         return 1
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:     # the reader left (`qianghui list | head`): stop quietly
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 141
+    except BrokenPipeError:     # the reader left, seen on a stream not guarded by console
+        return console.reader_left()
     except Exception as e:  # noqa: BLE001 - the one place a bug is turned into a short line
         if args.debug:
             raise
-        print(f"qianghui: 内部错误（{type(e).__name__}: {e}）。请加 --debug 重试并把输出发给维护者。",
-              file=sys.stderr)
-        return 3
+        return internal_error(args.command, e)
     finally:                        # a caller in this process (the watcher, a test) stays silent
         progress.enable(None)
 
 
+INTERNAL = 3        # exit code of a bug (never of bad input: the hostile suite asserts that)
+
+
+def internal_error(command: str, error: BaseException) -> int:
+    """A bug as one line naming the command and what to do, the traceback only with --debug."""
+    name = f"qianghui {command}".strip()
+    console.say(f"{name}: 内部错误（{type(error).__name__}: {error}）。这是程序的问题，不是材料的错误："
+                f"请加 --debug 重试（qianghui --debug {command or '…'} …），把输出发给维护者。")
+    return INTERNAL
+
+
 def entry() -> None:
-    """The `qianghui` console script: run, flush, and leave at once.
+    """The `qianghui` console script: run, flush, and leave at once (see pipeline.console for
+    the console's encodings, closed descriptors and failed writes).
 
     Tearing the interpreter down frees every object a command loaded one by one (60 ms after
     checking one file against a 5,000-society registry, more after a whole round); everything
     the command writes is closed or flushed before this point, so there is nothing to wait for."""
-    code = main()
+    console.utf8_filesystem()
+    if 1 in console.occupy_closed():
+        console.say("qianghui: 标准输出已关闭（如 >&-），命令的结果无法显示，没有执行；"
+                    "不需要输出时请重定向到 /dev/null（Windows：> NUL）")
+        os._exit(console.STDOUT_CLOSED)
+    console.prepare()
     try:
-        sys.stdout.flush()
+        code = main()
+    except SystemExit as e:             # a library's sys.exit: its code
+        code = e.code if isinstance(e.code, int) else 1
+    except BaseException:   # noqa: BLE001 - only --debug lets a bug through: its traceback
+        import traceback
+
+        traceback.print_exc()
+        code = INTERNAL
+    try:
         sys.stderr.flush()
-    except OSError:             # stdout closed early (`qianghui list | head`): nothing to add
+    except (OSError, ValueError):
         pass
     os._exit(code)
 

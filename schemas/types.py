@@ -24,6 +24,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from schemas.characters import HIDDEN, hidden_message
+
 BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
 
 
@@ -39,12 +41,28 @@ def field(alias: str, description: str = "", **kw: Any) -> Any:
     return Field(alias=alias, title=alias, description=description or None, **kw)
 
 
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+def _visible(value: str) -> str:
+    """A name, a title, an e-mail: no invisible character may make it differ from its look-alike
+    (in free text they are only a warning: pipeline.forms.loading)."""
+    found = HIDDEN.search(value)
+    if found is not None:
+        raise PydanticCustomError("hidden_character", "第 {at} 个字处{what}",
+                                  {"at": found.start() + 1, "what": hidden_message(found.group())})
+    return value
+
+
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
+                      AfterValidator(_visible)]
 MidText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
-Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$"),
-                      WithJsonSchema({"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,39}$",
-                                      "errorMessage": "应为小写字母、数字和连字符组成的 id，如 hbjx"})]
+def _visible_text(value: Any) -> Any:
+    return _visible(value) if isinstance(value, str) else value
+
+
+Identifier = Annotated[str, BeforeValidator(_visible_text),
+                       StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$"),
+                       WithJsonSchema({"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,39}$",
+                                       "errorMessage": "应为小写字母、数字和连字符组成的 id，如 hbjx"})]
 def halfwidth(value: Any) -> Any:
     """Full-width digits typed with a Chinese input method (２００００) read as 20000."""
     return unicodedata.normalize("NFKC", value).strip() if isinstance(value, str) else value
@@ -115,7 +133,7 @@ def _email(value: str) -> str:
 
 
 Email = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=254),
-                  AfterValidator(_email),
+                  AfterValidator(_visible), AfterValidator(_email),
                   WithJsonSchema({"type": "string", "format": "email", "maxLength": 254,
                                   "pattern": "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$",
                                   "errorMessage": "不是有效的电子邮箱地址，如 lihua@example.org"})]

@@ -317,7 +317,7 @@ def test_reader_leaving_early_is_not_an_error(demo: Path) -> None:
     ([], "请给出命令，如 qianghui validate"),
     (["nonsense"], "没有命令「nonsense」；可用的命令：'validate'"),
     (["validate", "--format", "xml"], "参数 --format 不能是「xml」，可选：'text', 'json'"),
-    (["show", "hbjx", "--年度", "abc"], "参数 --年度 需要整数，「abc」不是"),
+    (["show", "hbjx", "--年度", "abc"], "参数 --年度 需要年度（四位数字，如 2022），「abc」不是"),
     (["show"], "缺少参数：学会"),
     (["validate", "--bogus"], "不认识的参数：--bogus"),
     (["rank", "--年度"], "参数 --年度 后面需要一个值"),

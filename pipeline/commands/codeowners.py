@@ -8,7 +8,7 @@ from typing import TextIO
 from pipeline.atomic import write_text
 from pipeline.core import layout
 from pipeline.core.layout import Layout
-from pipeline.errors import UsageError
+from pipeline.errors import UsageError, os_reason
 from pipeline.forms.loading import read_model
 from pipeline.history.codeowners import codeowners
 from schemas.registry import People
@@ -30,6 +30,6 @@ def command(lay: Layout, output: Path | None, usernames: bool, check: bool,
     try:
         write_text(target, text)
     except OSError as e:
-        raise UsageError(f"无法写入 {target}：{e.strerror}") from e
+        raise UsageError(f"无法写入 {target}：{os_reason(e)}") from e
     print(f"已写入 {lay.rel(target)}（{text.count(chr(10) + '/')} 条规则）", file=out)
     return 0

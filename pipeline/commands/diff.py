@@ -9,7 +9,7 @@ from typing import TextIO
 
 from pipeline.atomic import write_text
 from pipeline.core.layout import Layout
-from pipeline.errors import UsageError
+from pipeline.errors import UsageError, os_reason
 from pipeline.history.impact import as_data, compare, resolve, side, text
 from pipeline.history.vcs import Vcs
 
@@ -30,7 +30,7 @@ def command(lay: Layout, base: str, head: str, fmt: str, out: TextIO,
         try:
             write_text(output, (data if output.suffix == ".json" else body) + "\n")
         except OSError as e:
-            raise UsageError(f"无法写入 {output}：{e.strerror}") from e
+            raise UsageError(f"无法写入 {output}：{os_reason(e)}") from e
     print(body, file=out)
     return 0
 

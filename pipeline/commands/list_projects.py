@@ -12,15 +12,15 @@ from pipeline.atomic import write_text
 from pipeline.core import status
 from pipeline.core.layout import Layout
 from pipeline.core.projects import COLUMNS, Project
-from pipeline.errors import UsageError
+from pipeline.errors import UsageError, os_reason
 from pipeline.forms import report
 from pipeline.run import evaluate
 
 
 def command(lay: Layout, filters: dict[str, str | None], fmt: str, out: TextIO,
-            amounts: tuple[float | None, float | None] = (None, None),
+            amounts: tuple[Decimal | None, Decimal | None] = (None, None),
             output: Path | None = None,
-            scores: tuple[float | None, float | None] = (None, None)) -> int:
+            scores: tuple[Decimal | None, Decimal | None] = (None, None)) -> int:
     """The list to `out`, or (output) into a file written once the list is made: a failure
     leaves no file."""
     if output is None:
@@ -30,7 +30,7 @@ def command(lay: Layout, filters: dict[str, str | None], fmt: str, out: TextIO,
     try:
         write_text(output, buffer.getvalue())
     except OSError as e:
-        raise UsageError(f"无法写入 {output}：{e.strerror}") from e
+        raise UsageError(f"无法写入 {output}：{os_reason(e)}") from e
     print(f"已写入 {output}", file=sys.stderr)
     return code
 
@@ -50,8 +50,8 @@ def status_word(wanted: str | None) -> str | None:
 
 
 def list_projects(lay: Layout, filters: dict[str, str | None], fmt: str, out: TextIO,
-                  amounts: tuple[float | None, float | None] = (None, None),
-                  scores: tuple[float | None, float | None] = (None, None)) -> int:
+                  amounts: tuple[Decimal | None, Decimal | None] = (None, None),
+                  scores: tuple[Decimal | None, Decimal | None] = (None, None)) -> int:
     """条件查询: every project with its status, filtered (amount range in yuan and 立项评分
     range, inclusive).
     CSV is UTF-8 with a BOM, so Excel on Chinese Windows opens it without mojibake."""
@@ -81,14 +81,14 @@ def matches(project: Project, filters: dict[str, str | None]) -> bool:
     return True
 
 
-def in_range(project: Project, low: float | None, high: float | None) -> bool:
+def in_range(project: Project, low: Decimal | None, high: Decimal | None) -> bool:
     return between(project.amount(), low, high)
 
 
-def between(value: Decimal | None, low: float | None, high: float | None) -> bool:
+def between(value: Decimal | None, low: Decimal | None, high: Decimal | None) -> bool:
     """Inside an inclusive range (no bound: always; a bound and no value: never)."""
     if low is None and high is None:
         return True
     if value is None:
         return False
-    return (low is None or value >= Decimal(str(low))) and (high is None or value <= Decimal(str(high)))
+    return (low is None or value >= low) and (high is None or value <= high)

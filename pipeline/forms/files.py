@@ -8,6 +8,8 @@ import struct
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.errors import os_reason
+
 MB = 1024 * 1024
 _LFS_POINTER = b"version https://git-lfs.github.com/spec/"
 
@@ -49,7 +51,7 @@ def check_reference(folder: Path, ref: str, rule: FileRule) -> str | None:
     except (FileNotFoundError, NotADirectoryError):
         return f"找不到文件「{ref}」（路径相对于本表单所在的文件夹）"
     except OSError as e:
-        return f"无法读取文件「{ref}」：{e.strerror}"
+        return f"无法读取文件「{ref}」：{os_reason(e)}"
     if stat.S_ISLNK(info.st_mode):
         return f"文件「{ref}」指向申报文件夹之外（符号链接或 ..），请把文件复制到本文件夹内"
     if not stat.S_ISREG(info.st_mode):
@@ -83,7 +85,7 @@ def _check_content(target: Path, ref: str, rule: FileRule) -> str | None:
         with target.open("rb") as handle:
             content = handle.read(rule.max_bytes + 1 if whole else 8192)
     except OSError as e:
-        return f"无法读取文件「{ref}」：{e.strerror}"
+        return f"无法读取文件「{ref}」：{os_reason(e)}"
     head = content[:8192]
     if head.startswith(_LFS_POINTER):
         return f"文件「{ref}」只是 Git LFS 指针，内容没有下载：请先运行 git lfs pull"

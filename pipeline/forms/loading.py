@@ -21,9 +21,11 @@ from pipeline.core import layout
 from pipeline.core.layout import Layout
 from pipeline.errors import Finding, Problem, QianghuiError
 from pipeline.forms import messages
+from pipeline.forms.config import check_config
 from pipeline.forms.yamlio import Document, YamlError, load_file
 from pipeline.state.engine import fingerprint
 from pipeline.state.pickles import load_pickle, save_pickle
+from schemas.characters import invisible_message
 from schemas.program import Program
 from schemas.registry import (
     PackedPeople,
@@ -123,7 +125,19 @@ def load_form(path: Path, display: str, kind: str, model: type[BaseModel],
     if draft or _is_draft(doc.data):
         draft = True
     instance, problems, partial = check_model(doc, model, draft=draft)
-    return FileResult(display, kind, problems, doc.data, instance, doc.sha256, doc, partial), doc
+    result = FileResult(display, kind, problems, doc.data, instance, doc.sha256, doc, partial)
+    result.warnings.extend(hidden_warnings(doc, problems))
+    return result, doc
+
+
+def hidden_warnings(doc: Document, problems: list[Problem]) -> list[Problem]:
+    """An invisible character in free text, where it is typed: a warning (in a name, an id or
+    an e-mail the field's type already made it an error, reported instead)."""
+    judged = {p.field for p in problems}
+    return [Problem(doc.path, line, column, messages.field_path(loc), "hidden-character",
+                    invisible_message(char), warning=True)
+            for loc, (line, column, char) in doc.hidden.items()
+            if messages.field_path(loc) not in judged]
 
 
 def _is_draft(data: Any) -> bool:
@@ -217,14 +231,18 @@ def problems_from_findings(doc: Document, findings: Iterable[Finding],
 
 class ConfigFile:
     """One config file's validation. A file valid before is known by its cached result on disk
-    (named by its content hash); the model is unpickled from there only when asked for."""
+    (named by its path and content hash); the model is unpickled from there only when asked for.
+    Only a file without a single problem or warning is cached, every check of pipeline.forms.config
+    included: one with findings is checked, and they are reported, on every run."""
 
     def __init__(self, lay: Layout, path: Path, kind: str, model: type[BaseModel]) -> None:
         self.lay, self.path, self.kind, self.cls = lay, path, kind, model
         self.store: Path | None = None
-        try:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
-            self.store = lay.build / ".cache" / f"{kind}-{digest[:40]}-{fingerprint()}.pickle"
+        try:                        # named by path and content: a program-2023.yaml copied
+            raw = path.read_bytes()     # from a valid program-2022.yaml is judged on its own
+            digest = hashlib.sha256(raw).hexdigest()
+            key = hashlib.sha256(lay.rel(path).encode() + b"\0" + raw).hexdigest()
+            self.store = lay.build / ".cache" / f"{kind}-{key[:40]}-{fingerprint()}.pickle"
         except OSError:
             pass
         if self.store is not None and self.store.is_file():
@@ -245,7 +263,8 @@ class ConfigFile:
 
     def _validate(self) -> FileResult:
         result, _ = load_form(self.path, self.lay.rel(self.path), self.kind, self.cls)
-        if not result.problems and self.store is not None:
+        result.add(check_config(self.kind, result.path, result.parsed))
+        if not result.problems and not result.warnings and self.store is not None:
             packed = _PACKED[self.kind](result.model) if self.kind in _PACKED else result.model
             save_pickle(self.store, FileResult(result.path, result.kind, [], None, packed,
                                                result.sha256))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pipeline.errors import Loc
@@ -68,11 +69,20 @@ def translate(error: dict[str, Any]) -> str:
             return _TEMPLATES[kind].format(**ctx)
         except (KeyError, IndexError, ValueError):
             return _TEMPLATES[kind]
-    if kind.startswith(("phone_", "email_", "path_", "date_format", "yes_no", "society_")):
-        return str(error["msg"])
-    if kind == "value_error":
-        return str(error["msg"]).removeprefix("Value error, ")
-    return f"取值无效：{error['msg']}"
+    if kind.startswith(("phone_", "email_", "path_", "date_format", "yes_no", "society_",
+                        "hidden_", "value_error")):
+        return _chinese(str(error["msg"]).removeprefix("Value error, "))
+    return _UNKNOWN
+
+
+_UNKNOWN = "取值无效：请对照表单的填写说明检查这一项"
+_HAN = re.compile("[\u4e00-\u9fff]")
+
+
+def _chinese(message: str) -> str:
+    """Our own validators speak Chinese; an English message (Python's, a library's) never
+    reaches a user: the general sentence stands in for it."""
+    return message if _HAN.search(message) else _UNKNOWN
 
 
 def _looks_iso(value: Any) -> bool:

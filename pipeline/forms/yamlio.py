@@ -12,9 +12,11 @@ Chinese messages, and the two surgical edits (replace a scalar, a block) submit 
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 import stat
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +24,8 @@ from typing import Any
 
 import yaml
 
-from pipeline.errors import Loc, Problem, QianghuiError
+from pipeline.errors import Loc, Problem, QianghuiError, os_reason
+from schemas.characters import BIDI, HIDDEN, INVISIBLE, bidi_message, hidden_message
 
 try:
     _Loader: type = yaml.CSafeLoader
@@ -49,6 +52,9 @@ class Document:
     key_marks: dict[Loc, Mark] = field(default_factory=dict)
     spans: dict[Loc, tuple[int, int]] = field(default_factory=dict)
     text: str = ""
+    hidden: dict[Loc, tuple[int, int, str]] = field(default_factory=dict)  # an invisible
+    # character in a value: where it is typed, and which (a warning in free text, an error
+    # where the field's type says so: pipeline.forms.loading)
 
     def locate(self, loc: Loc, *, key: bool = False) -> Mark:
         """Line and column of `loc`, or of its nearest ancestor that exists (a missing field)."""
@@ -91,7 +97,7 @@ def load_file(path: Path, display: str | None = None) -> Document:
     except IsADirectoryError as e:
         raise YamlError(name, 0, 0, "file-is-dir", "这是一个文件夹，不是 YAML 文件") from e
     except OSError as e:
-        raise YamlError(name, 0, 0, "file-unreadable", f"无法读取文件：{e.strerror}") from e
+        raise YamlError(name, 0, 0, "file-unreadable", f"无法读取文件：{os_reason(e)}") from e
     return load_bytes(raw, name)
 
 
@@ -100,8 +106,7 @@ def load_bytes(raw: bytes, path: str) -> Document:
     if len(raw) > MAX_BYTES:
         raise _too_big(path, len(raw))
     text = decode(raw, path)
-    check_characters(text, path)
-    builder = _Builder(path)
+    builder = _Builder(path, text, check_characters(text, path))
     try:
         builder.build(yaml.parse(text, Loader=_Loader))
     except yaml.MarkedYAMLError as e:
@@ -110,9 +115,10 @@ def load_bytes(raw: bytes, path: str) -> Document:
         message = translate_syntax(e, _char_at(text, mark), _line_at(text, mark))
         raise YamlError(path, line, col, "yaml-syntax", message) from e
     except yaml.YAMLError as e:
-        raise YamlError(path, 0, 0, "yaml-syntax", f"YAML 语法错误：{e}") from e
+        raise YamlError(path, 0, 0, "yaml-syntax", f"YAML 语法错误：{_UNKNOWN}") from e
+    builder.find_hidden()
     return Document(path, builder.root, content_hash(raw),
-                    builder.marks, builder.key_marks, builder.spans, text)
+                    builder.marks, builder.key_marks, builder.spans, text, builder.hidden)
 
 
 def content_hash(raw: bytes) -> str:
@@ -123,15 +129,25 @@ def content_hash(raw: bytes) -> str:
     return hashlib.sha256(raw.replace(b"\r\n", b"\n")).hexdigest()
 
 
-def check_characters(text: str, path: str) -> None:
-    """Characters Word cannot hold, typed raw into the file, reported at their place."""
+def check_characters(text: str, path: str) -> bool:
+    """Characters Word cannot hold, and the bidi controls that make text display other than it
+    reads (anywhere in the file, comments too: a reviewer reads them), reported at their place.
+    True when the text holds invisible characters (to be found at their places later)."""
     bad = _BAD_CHARS.search(text)
-    if bad is None:
-        return
-    line = text.count("\n", 0, bad.start()) + 1
-    column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
-    raise YamlError(path, line, column, "bad-character",
-                    f"含有不可见的控制字符（U+{ord(bad.group()):04X}），Word 无法保存，请删除")
+    if bad is not None:
+        raise YamlError(path, *position(text, bad.start()), "bad-character",
+                        f"含有不可见的控制字符（U+{ord(bad.group()):04X}），Word 无法保存，请删除")
+    hidden = HIDDEN.search(text)            # one pass over a clean file
+    bidi = BIDI.search(text, hidden.start()) if hidden is not None else None
+    if bidi is not None:
+        raise YamlError(path, *position(text, bidi.start()), "bidi-character",
+                        bidi_message(bidi.group()))
+    return hidden is not None
+
+
+def position(text: str, index: int) -> Mark:
+    """Line and column (1-based) of a character index."""
+    return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
 _CONTEXT_FIRST = ("while scanning a quoted scalar", "while scanning a simple key",
@@ -212,6 +228,8 @@ _SYNTAX = [
     ("expected escape sequence of", "双引号里的转义符“\\”后面格式不对；请改用单引号"),
     ("found character '\\t'", "不能用 Tab 键缩进或分隔，请全部改用空格"),
     ("found a tab character", "不能用 Tab 键缩进或分隔，请全部改用空格"),
+    ("found an indentation indicator equal to 0", "“|”或“>”后面的缩进数字不能是 0；请去掉这个数字"),
+    ("while scanning a block scalar", "“|”或“>”后面只能写 +、- 或一个数字；说明文字请写在下一行"),
     ("mapping values are not allowed",
      "此处不能出现“: ”：可能是这一行比上一个字段多缩进了，或值里含有冒号（请给整个值加上引号）"),
     ("could not find expected ':'", "缺少“:”，或上一行的引号没有闭合"),
@@ -230,7 +248,21 @@ _SYNTAX = [
     ("did not find expected comment or line break", "引号闭合后还有多余的文字；请把整个值放在一对引号里"),
     ("did not find expected ',' or ']'", "方括号列表 [...] 没有正确闭合，或缺少逗号"),
     ("did not find expected ',' or '}'", "花括号 {...} 没有正确闭合，或缺少逗号"),
+    ("exceeded maximum nesting depth", f"嵌套层数过多（超过 {MAX_DEPTH} 层）：方括号或花括号套得太深"),
+    ("mapping keys are not allowed", "此处不能出现“? ”开头的字段名；请去掉“?”，或给整个值加上引号"),
+    ("did not find expected hexdecimal number", "双引号里的 \\x、\\u 转义后面应是十六进制数字；请直接写出字符"),
+    ("did not find expected <document start>", "文件在这里之后还有多余的内容（可能是多了一个括号）"),
+    ("found unexpected document indicator", "引号里的文字中出现了一行“---”或“...”：请给文字换个写法，或改用“|”多段文字"),
+    ("directive", "不支持以 % 开头的 YAML 指令，请删除这一行（值以 % 开头时请加引号）"),
+    ("found incompatible YAML document", "不支持的 YAML 版本：请删除 %YAML 这一行"),
+    ("UTF-8 octet", "文件含有损坏的 UTF-8 字符，请用编辑器另存为 UTF-8"),
+    ("invalid Unicode character", "文件含有无效的字符，请删除后再保存"),
+    ("input is too long", "文件过大"),
+    ("did not find expected", "此处格式不对：请检查引号、括号、冒号和缩进"),
+    ("found", "此处有不能出现的字符：值里含有特殊符号时，请给整个值加上引号"),
 ]
+
+_UNKNOWN = "此处格式不对：请检查引号、括号、冒号和缩进（值里含有冒号、# 等符号时，请给整个值加上引号）"
 
 
 def _char_at(text: str, mark: Any) -> str:
@@ -243,7 +275,8 @@ def _char_at(text: str, mark: Any) -> str:
 
 
 def translate_syntax(e: yaml.MarkedYAMLError, char: str = "", line: str = "") -> str:
-    """A Chinese explanation of a libyaml error (the English original kept for unknown ones)."""
+    """A Chinese explanation of a libyaml error (a general one for a wording not known here:
+    the last rows of the table catch libyaml's families of messages)."""
     text = f"{e.context or ''} {e.problem or ''}"
     if char == "\t":
         text = "found character '\\t'"
@@ -253,7 +286,7 @@ def translate_syntax(e: yaml.MarkedYAMLError, char: str = "", line: str = "") ->
     for needle, message in _SYNTAX:
         if needle in text:
             return f"YAML 语法错误：{message}"
-    return f"YAML 语法错误：{(e.problem or str(e)).strip()}"
+    return f"YAML 语法错误：{_UNKNOWN}"       # never libyaml's English: it helps no-one here
 
 
 _NO_KEY = object()
@@ -275,15 +308,16 @@ def _check_node(path: str, event: Any) -> None:
 class _Builder:
     """Turns the parser's events into plain data with marks, in one tight loop.
 
-    A frame on the stack is [loc, container, pending key (or _NO_KEY), {key: line}].
+    A frame on the stack is [loc, container, pending key (or _NO_KEY), {key identity: line}].
     """
 
-    def __init__(self, path: str) -> None:
-        self.path = path
+    def __init__(self, path: str, text: str = "", hidden: bool = False) -> None:
+        self.path, self.text, self.hidden_text = path, text, hidden
         self.root: Any = None
         self.marks: dict[Loc, Mark] = {}
         self.key_marks: dict[Loc, Mark] = {}
         self.spans: dict[Loc, tuple[int, int]] = {}
+        self.hidden: dict[Loc, tuple[int, int, str]] = {}
 
     def build(self, events: Iterator[Any]) -> None:
         path, marks, spans = self.path, self.marks, self.spans
@@ -308,6 +342,8 @@ class _Builder:
                 mark = event.start_mark
                 marks[loc] = (mark.line + 1, mark.column + 1)
                 spans[loc] = (mark.index, event.end_mark.index)
+                if event.style == '"' and value and HIDDEN.search(value):
+                    self.escaped(loc, event, value)     # raw ones: find_hidden, from the text
             elif kind is _MAP_START or kind is _SEQ_START:
                 _check_node(path, event)
                 if len(stack) >= MAX_DEPTH:
@@ -333,13 +369,43 @@ class _Builder:
         if value == "<<" and event.implicit[0]:
             raise _fail(self.path, event, "yaml-merge", "不支持合并键（<<）；请把字段直接写出来")
         line = event.start_mark.line + 1
+        if value != value.strip() or ((self.hidden_text or event.style == '"')
+                                      and HIDDEN.search(value)):
+            _refuse_key(self.path, event, value)
         seen = frame[3]
-        if value in seen:
+        same = key_identity(value)
+        if same in seen:
+            first = seen[same]
+            typed = next(k for k in frame[1] if key_identity(k) == same)
+            alike = "" if typed == value else f"（与「{typed}」只差全角半角或 Unicode 写法，视为同一个字段）"
+            where = "这一行写了它两次" if first == line else f"第 {first} 行和第 {line} 行都写了它"
             raise _fail(self.path, event, "duplicate-key",
-                        f"字段「{value}」重复：第 {seen[value]} 行和第 {line} 行都写了它，请删除其中一个")
-        seen[value] = line
+                        f"字段「{value}」重复{alike}：{where}，请删除其中一个")
+        seen[same] = line
         frame[2] = value
         self.key_marks[frame[0] + (value,)] = (line, event.start_mark.column + 1)
+
+    def escaped(self, loc: Loc, event: Any, value: str) -> None:
+        """A hidden character written as an escape ("\\u202e"): at the value's mark."""
+        found = HIDDEN.search(value)
+        assert found is not None
+        if BIDI.match(found.group()):
+            raise _fail(self.path, event, "bidi-character", bidi_message(found.group()))
+        mark = event.start_mark
+        self.hidden.setdefault(loc, (mark.line + 1, mark.column + 1, found.group()))
+
+    def find_hidden(self) -> None:
+        """Invisible characters typed raw into values, each at its own line and column (the
+        first of each value); those in comments are nobody's text and are left alone."""
+        if not self.hidden_text:
+            return
+        starts = sorted((span[0], span[1], loc) for loc, span in self.spans.items())
+        firsts = [s[0] for s in starts]
+        for found in INVISIBLE.finditer(self.text):
+            at = bisect.bisect_right(firsts, found.start()) - 1
+            if at >= 0 and starts[at][0] <= found.start() < starts[at][1]:
+                line, column = position(self.text, found.start())
+                self.hidden.setdefault(starts[at][2], (line, column, found.group()))
 
     def place(self, stack: list[list[Any]], event: Any, value: Any) -> Loc:
         if not stack:
@@ -356,6 +422,23 @@ class _Builder:
             return frame[0] + (key,)  # type: ignore[no-any-return]
         container.append(value)
         return frame[0] + (len(container) - 1,)  # type: ignore[no-any-return]
+
+
+def key_identity(key: str) -> str:
+    """What makes two field names the same one: compared after Unicode normalization (NFKC:
+    full-width letters, compatibility forms) and surrounding spaces, so a `"意义 "` or a
+    full-width `ｉｄ` cannot stand beside its twin and silently replace its value."""
+    return unicodedata.normalize("NFKC", key).strip()
+
+
+def _refuse_key(path: str, event: Any, key: str) -> None:
+    """A field name with spaces around it, or with a hidden character in it."""
+    if key != key.strip():
+        raise _fail(path, event, "key-whitespace",
+                    f"字段名「{key}」的前后有空格：请删除空格（字段名要与表单规定的完全一致）")
+    found = HIDDEN.search(key)
+    assert found is not None
+    raise _fail(path, event, "hidden-character", f"字段名{hidden_message(found.group())}")
 
 
 _SCALAR, _ALIAS = yaml.ScalarEvent, yaml.AliasEvent
