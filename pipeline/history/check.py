@@ -217,7 +217,7 @@ def judge(tree: Tree, commit: Commit) -> list[Violation]:
         return [v("", "身份", why)]
     if not person.enabled:
         return [v("", "身份", f"{person.name}的账号未启用（启用: 否）")]
-    found = []
+    found = [v("", "无关历史", unrelated(person))] if commit.unrelated and person.role != "维护者" else []
     if requires_signature(tree):
         found += [v("", "签名", m) for m in signature_problems(commit, person, tree.people())]
     check = Check(tree, commit)
@@ -229,6 +229,14 @@ def judge(tree: Tree, commit: Commit) -> list[Violation]:
 
 
 ROUND_FILES = ("submissions/", "reviews/")
+
+
+def unrelated(person: Person) -> str:
+    """Why a first commit of another history may not join the record (the rule of the orphan
+    branch: its commits are judged by their own authors on the round as it stands, and only a
+    maintainer may bring such a history in)."""
+    return ("此提交没有父提交：它是一段与申报仓库无关的历史的起点（由 git merge --allow-unrelated-histories "
+            f"或孤立分支带入）；只有维护者可以带入无关的历史（{person.name}的角色是{person.role}）")
 
 
 def _year_of(path: str) -> int | None:
@@ -286,14 +294,16 @@ def walk(vcs: Vcs, revs: list[str]) -> Iterator[tuple[Commit, Tree]]:
         signers = keyring(vcs, tip, excluded, Path(tmp), parsed)
         tree: Tree | None = None
         commits = vcs.log(revs, signers=signers, workers=workers())
+        base = commits.base
+        started = base is not None          # a root after the start is an unrelated history
         while batch := list(islice(commits, BATCH)):
             if tree is None:
-                first = batch[0]
-                base = first.parents[0] if first.parents else None
                 tree = Tree(vcs, vcs.tree_blobs(base) if base else {}, parsed)
                 tree.start_rights(vcs.changes_of(PEOPLE, base, excluded) if base else [])
             tree.prefetch(change for commit in batch for change in commit.changes)
             for commit in batch:
+                if not commit.parents:
+                    commit.unrelated, started = started, True
                 yield commit, tree
                 tree.apply_commit(commit)
 
