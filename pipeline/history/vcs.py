@@ -122,9 +122,10 @@ class Vcs:
         return out.strip() or None
 
     def kind_of(self, rev: str) -> str | None:
-        """The type of the object a name points at (commit, tag, tree, blob), None if nothing."""
+        """The type of the object a name points at, tags peeled (commit, tree, blob), None if
+        nothing."""
         try:
-            sha = self.run("rev-parse", "--verify", "--quiet", "--end-of-options", rev).strip()
+            sha = self.run("rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{}}").strip()
             return self.run("cat-file", "-t", sha).strip() if sha else None
         except QianghuiError:
             return None
