@@ -346,7 +346,10 @@ def rules_limits(vcs: Vcs, programs: Iterable[Program], pushed: Mapping[str, str
             continue
         sha = start_of(vcs, name, pushed or {})
         if sha is None and strict:
-            raise QianghuiError(missing_start(program.year, name))
+            kind = None if name.startswith("-") else vcs.kind_of(name)
+            raise QianghuiError(f"{program.year} 年度申报通知的规则起始「{name}」指向的是 {kind}，不是提交："
+                                "请管理员把标签打在开放申报时的提交上" if kind else
+                                missing_start(program.year, name))
         if sha is not None:
             starts[sha] = name
     oldest = [sha for sha in starts

@@ -285,7 +285,11 @@ class Vcs:
     def index_entries(self, paths: Sequence[Path]) -> dict[str, str]:
         """path → its index entry ("mode blob stage"), for every file staged under `paths`."""
         out = self.run("ls-files", "--stage", "-z", "--", *self._relative(paths))
-        pairs = (entry.partition("\t") for entry in out.split("\0") if entry)
+        pairs = [entry.partition("\t") for entry in out.split("\0") if entry]
+        conflicted = sorted({path for meta, _, path in pairs if meta.split()[2] != "0"})
+        if conflicted:
+            raise QianghuiError(f"{'、'.join(conflicted)} 有未解决的合并冲突：请先解决冲突（git status 查看），"
+                                "再运行本命令")
         return {path: meta for meta, _, path in pairs}
 
     def restage(self, before: dict[str, str], paths: Sequence[Path]) -> None:

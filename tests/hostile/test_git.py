@@ -280,3 +280,9 @@ def test_an_unrelated_root_is_judged_by_its_own_author(repo: Repo) -> None:
     out = judged(repo)
     assert f"{brought[:10]} " in out and "只有管理员可以修改此文件" in out
     assert os.path.exists(repo.path("reviews/2022/hbjx/decision.yaml"))
+
+
+def test_a_rules_start_tag_on_a_tree_says_so(repo: Repo) -> None:
+    repo.git("tag", "-d", "round-2022")
+    repo.git("tag", "round-2022", repo.head("HEAD^{tree}"))
+    assert_refused(attempt(repo.root, "check-history"), 1, "规则起始「round-2022」指向的是 tree")

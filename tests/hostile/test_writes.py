@@ -224,8 +224,34 @@ def test_review_opinion_in_invalid_utf8_is_a_usage_error(repo: Repo) -> None:
     """argv bytes that are not UTF-8 (surrogateescape in Python): exit 2, not an internal error."""
     repo.act_as(ADMIN)
     done = subprocess.run([str(Path(attempt.__globals__["QIANGHUI"])), "-C", str(repo.root),
-                           "review", "hbjx", "--驳回", "-m".encode(), b"\xff\xfe\xe4\xb8"],
+                           "review", "hbjx", "--驳回", b"-m", b"\xff\xfe\xe4\xb8"],
                           capture_output=True, timeout=120, check=False)
     err = done.stderr.decode("utf-8", "replace")
     assert done.returncode == 2 and "-m" in err and "UTF-8" in err and "内部错误" not in err
     assert not repo.path(DECISION).exists()
+
+
+def test_a_conflicted_form_is_refused_before_anything_is_written(draft: Repo) -> None:
+    """An index holding a merge conflict on the folder: submit says so and changes nothing."""
+    draft.git("checkout", "-q", "-b", "other")
+    draft.replace(APP, "党员人数: ", "党员人数: 9")
+    draft.commit(HBJX, "一边")
+    draft.git("checkout", "-q", "main")
+    draft.replace(APP, "党员人数: ", "党员人数: 8")
+    draft.commit(HBJX, "另一边")
+    draft.git("merge", "-q", "other", check=False)
+    draft.write(APP, draft.read(APP).replace("<<<<<<<", "#").replace("=======", "#")
+                .replace(">>>>>>>", "#"))
+    before = state(draft)
+    done = attempt(draft.root, "submit", "hbjx")
+    assert done.returncode == 1 and "Traceback" not in done.stderr and "内部错误" not in done.stderr
+    assert state(draft) == before
+
+
+def test_diff_output_through_a_link_is_refused(repo: Repo, tmp_path: Path) -> None:
+    outside = tmp_path / "outside.json"
+    outside.write_text("{}\n", encoding="utf-8")
+    link = repo.path("impact.json")
+    link.symlink_to(outside)
+    assert_refused(attempt(repo.root, "diff", "HEAD", "-o", str(link)), 2, "符号链接")
+    assert outside.read_text(encoding="utf-8") == "{}\n"
