@@ -12,6 +12,7 @@ spot-check, export, codeowners) writes through one.
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -22,6 +23,10 @@ from pipeline.errors import Problem, QianghuiError
 
 if TYPE_CHECKING:
     from pipeline.history.vcs import Vcs
+
+
+REASONS = {errno.ENOSPC: "磁盘已满", errno.EDQUOT: "磁盘配额已用完", errno.EACCES: "没有写入权限",
+           errno.EPERM: "没有写入权限", errno.EROFS: "文件系统是只读的", errno.EISDIR: "目标是文件夹"}
 
 
 class Transaction:
@@ -69,7 +74,7 @@ class Transaction:
         if error is None or self.finished:
             return
         failures = self.restore()
-        names = "、".join(self.shown(p) for p in self.files)
+        names = "、".join(self.shown(p) for p in self.files) or "git 暂存区"
         said = (f"{names} 已恢复原样" if not failures else
                 f"未能恢复：{'；'.join(failures)}——请用 git status 查看并手工恢复")
         if isinstance(error, QianghuiError):
@@ -77,7 +82,7 @@ class Transaction:
             raise QianghuiError(f"{text}（{said}{'' if failures else '，未作任何修改'}）{colon}",
                                 error.problems) from error
         if isinstance(error, OSError):
-            raise QianghuiError(f"写入失败：{error.strerror or error}（{said}）") from error
+            raise QianghuiError(f"写入失败：{reason(error)}（{said}）") from error
         # anything else (Ctrl-C, a bug) goes on as it is, after the files came back
 
     def restore(self) -> list[str]:
@@ -90,10 +95,15 @@ class Transaction:
                 else:
                     write_atomic(path, data)
             except OSError as e:
-                failures.append(f"{self.shown(path)}（{e.strerror or e}）")
+                failures.append(f"{self.shown(path)}（{reason(e)}）")
         if self.vcs is not None and self.staged:
             try:
                 self.vcs.restage(self.index, self.staged)
             except QianghuiError as e:
                 failures.append(f"git 暂存区（{e.message}）")
         return failures
+
+
+def reason(error: OSError) -> str:
+    """Why the system refused a write, in Chinese where it is a common reason."""
+    return REASONS.get(error.errno or 0, error.strerror or str(error))

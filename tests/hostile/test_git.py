@@ -11,7 +11,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import assert_refused, attempt
 from gitrepo import (
     ADMIN,
     AFTER,
@@ -34,6 +33,8 @@ from gitrepo import (
 
 from pipeline.history.revisions import range_revs
 from pipeline.history.vcs import Vcs
+
+from .conftest import assert_refused, attempt
 
 
 @pytest.fixture
@@ -163,6 +164,7 @@ def judged(repo: Repo) -> str:
     (b"Eve <eve@example.com> 253402300800 +0000", b"the year 10000"),
     (b"Eve <eve@example.com> 0 +0000", b"1970"),
     (b"Eve <eve@example.com> notadate +0000", b"no date at all"),
+    (b"Eve <eve@example.com> 1652148000 +0800", b"a NUL\x00 in the message"),
 ])
 def test_crafted_metadata_is_judged_not_crashed(repo: Repo, author: bytes, subject: bytes) -> None:
     edit(repo, HBJX)

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import assert_refused, attempt
 from gitrepo import (
     ADMIN,
     BEFORE,
@@ -28,6 +27,8 @@ from gitrepo import (
 from pipeline.errors import QianghuiError
 from pipeline.history.vcs import Vcs
 from pipeline.transaction import Transaction
+
+from .conftest import QIANGHUI, assert_refused, attempt
 
 APP = application("hbjx")
 DECISION = decision_path("hbjx")
@@ -223,7 +224,7 @@ def test_review_opinion_is_refused_or_written_valid(repo: Repo) -> None:
 def test_review_opinion_in_invalid_utf8_is_a_usage_error(repo: Repo) -> None:
     """argv bytes that are not UTF-8 (surrogateescape in Python): exit 2, not an internal error."""
     repo.act_as(ADMIN)
-    done = subprocess.run([str(Path(attempt.__globals__["QIANGHUI"])), "-C", str(repo.root),
+    done = subprocess.run([str(QIANGHUI), "-C", str(repo.root),
                            "review", "hbjx", "--驳回", b"-m", b"\xff\xfe\xe4\xb8"],
                           capture_output=True, timeout=120, check=False)
     err = done.stderr.decode("utf-8", "replace")
