@@ -294,7 +294,9 @@ def walk(vcs: Vcs, revs: list[str]) -> Iterator[tuple[Commit, Tree]]:
         signers = keyring(vcs, tip, excluded, Path(tmp), parsed)
         tree: Tree | None = None
         commits = vcs.log(revs, signers=signers, workers=workers())
-        base = commits.base
+        # The state the range grows from; a range of an unrelated history alone grows from
+        # what it is compared with (its first excluded revision: the hook puts main first).
+        base = commits.base or (excluded[0].removeprefix("^") if excluded else None)
         started = base is not None          # a root after the start is an unrelated history
         while batch := list(islice(commits, BATCH)):
             if tree is None:

@@ -22,9 +22,8 @@ from gitrepo import (
     Repo,
     Who,
     application,
-    install_hook,
     isolated_env,
-    make_remote,
+    make_central,
     make_repo,
     push,
     remote_ref,
@@ -40,6 +39,12 @@ from .conftest import assert_refused, attempt
 @pytest.fixture
 def repo(tmp_path: Path, isolated_git: None) -> Repo:
     return make_repo(tmp_path / "work")
+
+
+@pytest.fixture
+def central(tmp_path: Path, isolated_git: None) -> tuple[Repo, Path]:
+    """A working repository and the central bare one with the shipped hooks, first push made."""
+    return make_central(tmp_path)
 
 
 def edit(repo: Repo, who: Who, members: str = "24", when: str = BEFORE) -> str:
@@ -145,9 +150,9 @@ def test_an_option_like_society_is_a_usage_error(repo: Repo) -> None:
 
 # -- 2. metadata git allows ------------------------------------------------------------------
 
-def judged(repo: Repo) -> str:
-    """check-history over the round: exit 0 or 1 (a judgement), never a crash."""
-    done = attempt(repo.root, "check-history")
+def judged(repo: Repo, *rev_range: str) -> str:
+    """check-history over the round (or a range): exit 0 or 1 (a judgement), never a crash."""
+    done = attempt(repo.root, "check-history", *rev_range)
     text = done.stdout + done.stderr
     assert "Traceback" not in text and "内部错误" not in text, text
     assert done.returncode in (0, 1), text
@@ -193,15 +198,11 @@ def test_far_future_dates_are_late(repo: Repo) -> None:
 
 
 @pytest.mark.slow
-def test_the_hook_accepts_a_maintainers_commit_with_separator_bytes(tmp_path: Path,
-                                                                     isolated_git: None) -> None:
+def test_the_hook_accepts_a_maintainers_commit_with_separator_bytes(
+        central: tuple[Repo, Path]) -> None:
     """Through the real pre-receive hook: the commit of the issue was refused with an
     internal error; it is a maintainer's ordinary change and is accepted."""
-    repo = make_repo(tmp_path / "work")
-    remote = make_remote(tmp_path / "central.git")
-    install_hook(remote)
-    repo.git("remote", "add", "origin", str(remote))
-    assert push(repo, "main", "round-2022").returncode == 0
+    repo, remote = central
     repo.write("docs/说明.md", "维护说明\n")
     repo.git("add", "-A")
     sha = craft(repo, ident(MAINTAINER), b"docs\x1eupdate\x1fnotes",
@@ -216,12 +217,8 @@ def test_the_hook_accepts_a_maintainers_commit_with_separator_bytes(tmp_path: Pa
 
 
 @pytest.mark.slow
-def test_the_hook_judges_a_tag_on_a_blob(tmp_path: Path, isolated_git: None) -> None:
-    repo = make_repo(tmp_path / "work")
-    remote = make_remote(tmp_path / "central.git")
-    install_hook(remote)
-    repo.git("remote", "add", "origin", str(remote))
-    assert push(repo, "main", "round-2022").returncode == 0
+def test_the_hook_judges_a_tag_on_a_blob(central: tuple[Repo, Path]) -> None:
+    repo, remote = central
     repo.git("tag", "-a", "-m", "blob", "blobtag", repo.head("HEAD:config/people.yaml"))
     done = push(repo, "refs/tags/blobtag")
     assert "Traceback" not in done.stderr and "内部错误" not in done.stderr, done.stderr
@@ -288,3 +285,25 @@ def test_a_rules_start_tag_on_a_tree_says_so(repo: Repo) -> None:
     repo.git("tag", "-d", "round-2022")
     repo.git("tag", "round-2022", repo.head("HEAD^{tree}"))
     assert_refused(attempt(repo.root, "check-history"), 1, "规则起始「round-2022」指向的是 tree")
+
+
+def test_an_orphan_branch_on_its_own_is_judged_on_main(repo: Repo) -> None:
+    """A range holding only an unrelated history (a side branch pushed for review) is judged on
+    the state of what it is compared with, not on an empty repository."""
+    root = orphan(repo, HBJX, {"docs/notes.md": "x\n"}, BEFORE)
+    out = judged(repo, "main..imported")
+    assert f"{root[:10]} " in out and "[无关历史]" in out
+    assert "未在 config/people.yaml 中登记" not in out
+
+
+@pytest.mark.slow
+def test_the_hook_judges_a_pushed_orphan_branch_on_main(central: tuple[Repo, Path]) -> None:
+    repo, remote = central
+    orphan(repo, MAINTAINER, {"docs/tools/导入.md": "工具说明\n"}, "2021-01-01T09:00:00+08:00")
+    done = push(repo, "imported")
+    assert done.returncode == 0, done.stderr          # a maintainer's import: accepted
+    repo.git("branch", "-D", "imported")
+    orphan(repo, HBJX, {"docs/notes.md": "x\n"}, BEFORE)
+    done = push(repo, "+imported")
+    assert done.returncode != 0 and "[无关历史]" in done.stderr
+    assert "未在 config/people.yaml 中登记" not in done.stderr
