@@ -40,6 +40,7 @@ class Transaction:
         self.shown = shown
         self.before: dict[Path, bytes | None] = {}
         self.index: dict[str, str] = {}
+        self.folders: list[Path] = []       # created by a write, deepest first: removed again
         self.finished = False
 
     def __enter__(self) -> Transaction:
@@ -47,6 +48,7 @@ class Transaction:
             if path.is_symlink() or (path.exists() and not path.is_file()):
                 raise QianghuiError(f"{self.shown(path)} 不是普通文件（是符号链接、文件夹或设备），不会写入")
             self.before[path] = path.read_bytes() if path.exists() else None
+            self.folders += [f for f in missing_folders(path.parent) if f not in self.folders]
         if self.vcs is not None and self.staged:
             self.index = self.vcs.index_entries(self.staged)
         return self
@@ -96,6 +98,11 @@ class Transaction:
                     write_atomic(path, data)
             except OSError as e:
                 failures.append(f"{self.shown(path)}（{reason(e)}）")
+        for folder in self.folders:
+            try:
+                folder.rmdir()
+            except OSError:
+                pass                # not empty (someone else's file), or already gone
         if self.vcs is not None and self.staged:
             try:
                 self.vcs.restage(self.index, self.staged)
@@ -107,3 +114,12 @@ class Transaction:
 def reason(error: OSError) -> str:
     """Why the system refused a write, in Chinese where it is a common reason."""
     return REASONS.get(error.errno or 0, error.strerror or str(error))
+
+
+def missing_folders(folder: Path) -> list[Path]:
+    """The folders a write into `folder` would create, deepest first."""
+    found = []
+    while not folder.exists() and folder != folder.parent:
+        found.append(folder)
+        folder = folder.parent
+    return found

@@ -128,15 +128,16 @@ def test_review_over_a_hand_written_decision_restores_its_bytes(repo: Repo) -> N
 def test_the_transaction_restores_several_files_and_removes_new_ones(repo: Repo) -> None:
     """The one mechanism under every command: a file that existed gets its bytes back, one it
     created disappears, and entries it staged leave the index — whatever the failure."""
-    kept, made = repo.path(APP), repo.path("reviews/2022/new.yaml")
+    kept, made = repo.path(APP), repo.path("reviews/2022/hbjx/panel/new.yaml")
     before = state(repo)
     with pytest.raises(QianghuiError, match="已恢复原样"):
         with Transaction([kept, made], Vcs(repo.root), [kept, made]) as tx:
             tx.write(kept, b"changed\n")
             tx.write(made, b"new\n")
-            run_git(repo.root, "add", "--", APP, "reviews/2022/new.yaml")
+            run_git(repo.root, "add", "--", APP, "reviews/2022/hbjx/panel/new.yaml")
             raise QianghuiError("模拟的失败")
     assert state(repo) == before and not made.exists()
+    assert not repo.path("reviews").exists()          # the folders it made are gone too
     with pytest.raises(KeyboardInterrupt):
         with Transaction([kept]) as tx:
             tx.write(kept, b"changed\n")
