@@ -70,7 +70,9 @@ def year(text: str) -> int:
 def society(text: str) -> str:
     """A society id (`qianghui show hbjx`), as the registry's ids are written: it names a folder,
     so nothing else (`..`, `/`, a name too long for the file system) may reach a path."""
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,39}", text, re.ASCII):
+    from schemas.types import IDENTIFIER
+
+    if not re.fullmatch(IDENTIFIER, text, re.ASCII):
         raise ValueError(text)
     return text
 

@@ -420,6 +420,18 @@ def push(repo: Repo, *refspec: str, env: dict[str, str] | None = None) -> subpro
                           text=True, capture_output=True, timeout=TIMEOUT)
 
 
+def make_central(folder: Path) -> tuple[Repo, Path]:
+    """A working repository and the central one under `folder`, the shipped hooks installed
+    before the first push (`git push origin main round-2022`, as the README says)."""
+    repo = make_repo(folder / "work")
+    remote = make_remote(folder / "central.git")
+    install_hook(remote)
+    repo.git("remote", "add", "origin", str(remote))
+    first = push(repo, "main", "round-2022")
+    assert first.returncode == 0, first.stderr
+    return repo, remote
+
+
 def remote_ref(remote: Path, ref: str) -> str:
     """What a ref of the central repository points at ("" when it does not exist)."""
     return run_git(remote, "rev-parse", "--verify", "-q", ref, check=False).stdout.strip()

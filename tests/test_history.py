@@ -579,7 +579,7 @@ def test_cli_unknown_revision(repo: Repo, capsys: pytest.CaptureFixture[str]) ->
     code = main(["-C", str(repo.root), "check-history", "nosuchbranch"])
     _, err = capsys.readouterr()
     assert code == 1 and "Traceback" not in err and "内部错误" not in err
-    assert "提交范围「nosuchbranch」无效" in err and "unknown revision" in err
+    assert "提交范围「nosuchbranch」无效：本仓库中没有版本「nosuchbranch」" in err
 
 
 def test_fixture_repository_is_isolated(repo: Repo) -> None:

@@ -296,7 +296,7 @@ def test_review_refuses_uncommitted_changes(repo: Repo, capsys: pytest.CaptureFi
 
 def test_review_needs_an_opinion(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = cli(repo, capsys, "review", "hbjx", "--通过", "-m", "  ", who=ADMIN)
-    assert code == 1 and "审核意见" in err
+    assert code == 2 and "审核意见" in err and "不能为空" in err      # a usage error
 
 
 def test_review_needs_exactly_one_verdict(repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
@@ -319,7 +319,7 @@ def test_review_opinion_stays_text(repo: Repo, capsys: pytest.CaptureFixture[str
 def test_review_too_long_opinion_is_a_clear_error(
         repo: Repo, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = cli(repo, capsys, "review", "hbjx", "--驳回", "-m", "请补充。" * 200, who=ADMIN)
-    assert code == 1 and "内部错误" not in err
+    assert code == 2 and "内部错误" not in err and "不能超过 500 字" in err
     assert not repo.path(DECISION).exists()
 
 

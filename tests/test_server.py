@@ -31,8 +31,8 @@ from gitrepo import (
     fund,
     install_hook,
     isolated_env,
+    make_central,
     make_remote,
-    make_repo,
     push,
     push_env,
     remote_ref,
@@ -52,13 +52,7 @@ TAG = "refs/tags/round-2022"
 @pytest.fixture
 def central(tmp_path: Path, isolated_git: None) -> tuple[Repo, Path]:
     """A working repository and the central one, hooks installed before the first push."""
-    repo = make_repo(tmp_path / "work")
-    remote = make_remote(tmp_path / "central.git")
-    install_hook(remote)
-    repo.git("remote", "add", "origin", str(remote))
-    first = push(repo, "main", "round-2022")
-    assert first.returncode == 0, first.stderr
-    return repo, remote
+    return make_central(tmp_path)
 
 
 def edit(repo: Repo, who: Who, society: str = "hbjx", members: str = "24", when: str = BEFORE) -> str:

@@ -13,7 +13,7 @@ from pipeline import parallel
 from pipeline.errors import QianghuiError
 from pipeline.history import check as history
 from pipeline.history import streams, vcs
-from pipeline.history.vcs import Vcs, parse_record
+from pipeline.history.vcs import Vcs, parse_log
 
 
 @pytest.fixture(autouse=True)
@@ -23,10 +23,10 @@ def _no_global_git(isolated_git: None) -> None:
 
 def one_git_log(root: Path, *revs: str) -> list[vcs.Commit]:
     """The reference: a single `git log --raw --cc` over the range, parsed."""
-    fmt = "%x1e" + "%x1f".join(["%H", "%P", "%an", "%ae", "%aI", "%cI", "%s"])
-    out = run_git(root, "-c", "core.quotePath=false", "log", "--reverse", "--raw", "--cc",
+    fmt = "".join(f"{f}%x00" for f in ["%H", "%P", "%an", "%ae", "%aI", "%cI", "%s"])
+    out = run_git(root, "log", "-z", "--reverse", "--raw", "--cc",
                   "--no-renames", "--no-abbrev", f"--format={fmt}", *revs).stdout
-    return [parse_record(record) for record in out.split("\x1e")[1:]]
+    return list(parse_log(iter(out.split("\0"))))
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from typing import TextIO
 
 from pipeline.core.layout import Layout
 from pipeline.history.check import check_range, default_range, programs_at, rules_limits
+from pipeline.history.revisions import range_revs
 from pipeline.history.vcs import Vcs
 from schemas.program import Program
 
@@ -16,16 +17,17 @@ from schemas.program import Program
 def command(lay: Layout, rev_range: str | None, out: TextIO) -> int:
     vcs = Vcs(lay.root)
     found = programs_at(vcs, "HEAD") if vcs.bare else programs(lay)
-    if rev_range:
-        tip = vcs.tip(rev_range.split())            # names a bad range as the user typed it
-        revs = [*rev_range.split(), *rules_limits(vcs, found)]
+    if rev_range is not None:
+        given = range_revs(vcs, rev_range)          # each name verified; git sees commit ids
+        tip = vcs.tip(given)
+        revs = [*given, *rules_limits(vcs, found)]
     else:
         revs = default_range(vcs, found)
     violations = check_range(vcs, revs)
     for v in violations:
         print(v.format(), file=out)
     problems = []
-    if rev_range:                           # the validators' imports only when they are needed
+    if rev_range is not None:               # the validators' imports only when they are needed
         from pipeline.history.gate import content_problems
 
         problems = content_problems(vcs, revs, tip, date.today(), vcs.cache_root)

@@ -1,7 +1,10 @@
-"""What several commands share: the default year, one project evaluated, the acting person."""
+"""What several commands share: the default year, one project evaluated, the acting person,
+and the checks of what a user types on the command line that a command will write or use."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import TYPE_CHECKING
 
 from pipeline.core.layout import Layout
@@ -9,6 +12,7 @@ from pipeline.core.projects import Project
 from pipeline.errors import Problem, QianghuiError, UsageError
 from pipeline.forms.validate import ValidationResult
 from schemas.registry import Person
+from schemas.types import IDENTIFIER
 
 if TYPE_CHECKING:                 # git (and GitPython) only for the commands that commit
     from pipeline.history.vcs import Vcs
@@ -54,3 +58,41 @@ def acting_person(vcs: Vcs, lay: Layout) -> Person:
     if person is None or not person.enabled:
         raise QianghuiError(f"git 作者邮箱 {email} 不是 config/people.yaml 中已启用的人员")
     return person
+
+
+_SOCIETY = re.compile(IDENTIFIER, re.ASCII)
+
+
+def society_id(society: str) -> str:
+    """A 学会 id as typed: refused (exit 2, naming it) unless it can be an id, so it never
+    becomes an option, a path or a pathspec."""
+    if not _SOCIETY.fullmatch(society):
+        raise UsageError(f"参数 学会「{society}」不是学会 id：应为小写字母、数字和连字符（如 hbjx）")
+    return society
+
+
+# Characters a typed text must not carry into a file: controls (a newline only where the text
+# may have lines), surrogates (bytes of argv that were not UTF-8), line and paragraph separators
+# (YAML reads them as line breaks), format characters (bidi overrides, zero-width: they change
+# how a document reads without showing), private-use and unassigned code points.
+_REFUSED = {"Cc": "控制字符", "Cs": "不是 UTF-8 编码的字节", "Zl": "行分隔符", "Zp": "段落分隔符",
+            "Cf": "不可见的格式字符（如双向文字控制符、零宽字符）", "Co": "私用区字符", "Cn": "未定义的字符"}
+
+
+def checked_text(option: str, value: str, limit: int, *, lines: bool = False) -> str:
+    """Text typed after `option` that a command writes into a file, stripped: refused (exit 2,
+    naming the option) when blank, longer than `limit` characters, or holding a character
+    the file cannot keep as typed (see _REFUSED; a line break only when `lines`)."""
+    text = value.strip()
+    if not text:
+        raise UsageError(f"参数 {option} 不能为空")
+    if len(text) > limit:
+        raise UsageError(f"参数 {option} 太长（{len(text)} 字）：不能超过 {limit} 字")
+    for position, char in enumerate(text, 1):
+        if lines and char in "\n\t":
+            continue
+        kind = unicodedata.category(char)
+        if kind in _REFUSED:
+            raise UsageError(f"参数 {option} 的第 {position} 个字符（U+{ord(char):04X}）是{_REFUSED[kind]}，"
+                             "不能写入文件")
+    return text

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from pipeline.atomic import write_atomic
 from pipeline.commands.common import default_year
 from pipeline.core.layout import Layout
 from pipeline.run import evaluate
+from pipeline.transaction import Transaction
 
 
 def command(lay: Layout, year: int | None, out: TextIO) -> int:
@@ -21,6 +21,8 @@ def command(lay: Layout, year: int | None, out: TextIO) -> int:
     of_year = [p for p in projects if p.year == year]
     jobs = plan(lay, of_year, config, Index.of(validation), {year})
     (job,) = with_origins(lay, [job for job in jobs if job.template is None])   # with its origin
-    write_atomic(job.output, build(job))
+    data = build(job)
+    with Transaction([job.output], shown=lay.rel) as tx:
+        tx.write(job.output, data)
     print(f"已导出 {lay.rel(job.output)}（{len(of_year)} 个项目）", file=out)
     return 0

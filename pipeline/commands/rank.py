@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TextIO
 
-from pipeline.atomic import write_text
 from pipeline.commands.common import default_year
 from pipeline.core import layout, scoring, status
 from pipeline.core.layout import Layout
@@ -19,6 +18,7 @@ from pipeline.errors import QianghuiError
 from pipeline.forms.loading import read_model
 from pipeline.forms.report import table
 from pipeline.run import evaluate
+from pipeline.transaction import Transaction
 from schemas.decision import Selection
 
 
@@ -88,8 +88,10 @@ def propose(lay: Layout, year: int) -> list[scoring.Ranked]:
     ranked = scoring.rank(candidates(mine, submission_times(lay, year)), program.quota,
                           program.amount * program.quota)
     schema = f"selection-{year}"        # the year's quota and amount, once `qianghui schema` made it
-    write_text(path, selection_text(ranked, schema if (lay.schemas_json / f"{schema}.schema.json").exists()
-                                    else "selection"))
+    text = selection_text(ranked, schema if (lay.schemas_json / f"{schema}.schema.json").exists()
+                          else "selection")
+    with Transaction([path], shown=lay.rel) as tx:
+        tx.write(path, text.encode("utf-8"))
     return ranked
 
 

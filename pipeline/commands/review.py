@@ -13,16 +13,25 @@ from typing import TextIO
 
 from pydantic import ValidationError
 
-from pipeline.commands.common import acting_person, default_year, evaluate_project, problems_of
-from pipeline.commands.submit import write_keeping_bom
+from pipeline.commands.common import (
+    acting_person,
+    checked_text,
+    default_year,
+    evaluate_project,
+    problems_of,
+    society_id,
+)
+from pipeline.commands.submit import keeping_bom
 from pipeline.core import status
 from pipeline.core.layout import Layout
-from pipeline.errors import QianghuiError
+from pipeline.errors import Problem, QianghuiError
 from pipeline.forms.loading import problem_from_error
 from pipeline.forms.yamlio import YamlError, load_bytes, load_file, replace_block
 from pipeline.history.vcs import Vcs
+from pipeline.transaction import Transaction
 from schemas.decision import Decision
 
+OPINION_LIMIT = 500        # characters: the 意见 of decision.yaml (schemas.types.MidText)
 DECISION_HEADER = """\
 # yaml-language-server: $schema=../../../schemas/json/decision.schema.json
 # 审核决定（由 qianghui review 写入；每个阶段保留当前决定，历次决定见 git 历史）
@@ -33,7 +42,7 @@ def command(lay: Layout, society: str, year: int | None, outcome: str, opinion: 
             report: bool, out: TextIO, day: date | None = None) -> int:
     """Record an administrator's 驳回/通过 (dated `day`, default today) with the judged file's
     hash, and commit."""
-    sha = review(lay, default_year(lay, year), society, outcome=outcome, opinion=opinion,
+    sha = review(lay, default_year(lay, year), society_id(society), outcome=outcome, opinion=opinion,
                  report=report, today=day)
     print(f"已记录审核决定：{outcome}（{sha[:10]}）", file=out)
     return 0
@@ -42,14 +51,11 @@ def command(lay: Layout, society: str, year: int | None, outcome: str, opinion: 
 def review(lay: Layout, year: int, society: str, *, outcome: str, opinion: str,
            report: bool = False, today: date | None = None) -> str:
     """Write the administrator's decision for one stage with the judged file's hash; commit."""
+    opinion = checked_text("-m（审核意见）", opinion, OPINION_LIMIT, lines=True)
     vcs = Vcs(lay.root)
     person = acting_person(vcs, lay)
     if person.role != "管理员":
         raise QianghuiError(f"{person.name}不是管理员，不能作出审核决定")
-    if not opinion.strip():
-        raise QianghuiError("请用 -m 写明审核意见")
-    if len(opinion.strip()) > 500:
-        raise QianghuiError(f"审核意见太长（{len(opinion.strip())} 字）：不能超过 500 字")
     project, validation = evaluate_project(lay, year, society)
     stage, target = ("结题", lay.completion(year, society)) if report else ("申报", lay.application(year, society))
     expected = status.REPORTED if report else status.PENDING
@@ -65,9 +71,19 @@ def review(lay: Layout, year: int, society: str, *, outcome: str, opinion: str,
         raise QianghuiError(f"{lay.rel(target)} 有尚未提交到 git 的修改：只能审核已提交的版本")
     version = "sha256:" + load_file(target, lay.rel(target)).sha256
     block = verdict_block(stage, outcome, opinion, person.id, today or date.today(), version)
-    write_decision(lay.decision(year, society), stage, block)
-    return vcs.commit([lay.decision(year, society)],
-                      f"审核{stage}：{project.society_name} {outcome}\n\n{opinion.strip()}")
+    path = lay.decision(year, society)
+    data = decision_bytes(path, stage, block)
+    with Transaction([path], vcs, [path], shown=lay.rel) as tx:     # any failure: as it was
+        tx.write(path, data)
+        tx.reject(f"写入的 {lay.rel(path)} 有错误，未提交：", errors_of(lay, path))
+        return tx.commit(f"审核{stage}：{project.society_name} {outcome}\n\n{opinion}")
+
+
+def errors_of(lay: Layout, path: Path) -> list[Problem]:
+    """What `qianghui validate` says is wrong with a file just written (hints do not count)."""
+    from pipeline.forms.validate import validate_paths
+
+    return [p for p in problems_of(validate_paths(lay, [path]), lay.rel(path)) if not p.warning]
 
 
 def verdict_block(stage: str, outcome: str, opinion: str, reviewer: str, day: date,
@@ -78,8 +94,8 @@ def verdict_block(stage: str, outcome: str, opinion: str, reviewer: str, day: da
             f"  日期: {day.isoformat()}\n  版本: {version}\n")
 
 
-def write_decision(path: Path, stage: str, block: str) -> None:
-    """Replace (or add) one stage of decision.yaml, keeping the other stage as it was typed."""
+def decision_bytes(path: Path, stage: str, block: str) -> bytes:
+    """decision.yaml with one stage replaced (or added), the other stage kept as it was typed."""
     if path.exists():
         original = path.read_bytes()
         try:
@@ -94,4 +110,4 @@ def write_decision(path: Path, stage: str, block: str) -> None:
     except ValidationError as e:     # in Chinese, at the line it would have in the file
         raise QianghuiError(f"审核决定无法写入 {path.name}，未作修改：",
                             [problem_from_error(written, err) for err in e.errors()]) from e
-    write_keeping_bom(path, original, text)
+    return keeping_bom(original, text)

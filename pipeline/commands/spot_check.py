@@ -8,13 +8,14 @@ from datetime import date
 from decimal import Decimal
 from typing import TextIO
 
-from pipeline.atomic import write_text
-from pipeline.commands.common import default_year
+from pipeline.commands.common import checked_text, default_year
 from pipeline.commands.rank import load_selection
+from pipeline.commands.review import errors_of
 from pipeline.core import layout, scoring
 from pipeline.core.layout import Layout
 from pipeline.errors import QianghuiError
 from pipeline.forms.loading import load_config, read_model
+from pipeline.transaction import Transaction
 from schemas.decision import Selection
 from schemas.sheets import SpotCheck
 
@@ -28,6 +29,7 @@ def command(lay: Layout, year: int | None, seed: str | None, verify_only: bool, 
         print("\n".join(differences) if differences else "复核通过：按种子重新抽取的结果与文件一致",
               file=out)
         return 1 if differences else 0
+    seed = None if seed is None else checked_seed(seed)
     program = load_config(lay).programs.get(year)
     if program is None:
         raise QianghuiError(f"没有 {year} 年度的申报通知，或它有错误")
@@ -67,15 +69,27 @@ def spot_check(lay: Layout, year: int, rate: Decimal, seed: str | None, today: d
     count = scoring.draw_count(rate, len(funded))
     check = SpotCheck(seed=seed, rate=rate, count=count, method=scoring.DRAW_METHOD,
                       drawn=scoring.draw(seed, funded, count), findings=[], date=today)
-    write_text(path, spot_check_text(check))
+    with Transaction([path], shown=lay.rel) as tx:
+        tx.write(path, spot_check_text(check).encode("utf-8"))
+        tx.reject(f"写入的 {lay.rel(path)} 有错误，未保存：", errors_of(lay, path))
     return check
 
 
+SEED_LIMIT = 100        # characters: the 种子 of spot-check.yaml (schemas.types.ShortText)
+
+
+def checked_seed(seed: str) -> str:
+    """A seed typed after --种子, as it will be written and drawn with (stripped)."""
+    return checked_text("--种子", seed, SEED_LIMIT)
+
+
 def spot_check_text(check: SpotCheck) -> str:
+    """The file; the seed and method quoted, so any text stays text (a # is no comment)."""
     drawn = "\n".join(f"  - {s}" for s in check.drawn)
     return (f"# yaml-language-server: $schema=../../schemas/json/spot-check.schema.json\n"
             f"# 财务抽查：任何人可用同一种子重新抽取（qianghui spot-check --verify）\n"
-            f"种子: {check.seed}\n比例: {check.rate}\n抽取数量: {check.count}\n"
+            f"种子: {json.dumps(check.seed, ensure_ascii=False)}\n比例: {check.rate}\n"
+            f"抽取数量: {check.count}\n"
             f"抽取方法: {json.dumps(check.method, ensure_ascii=False)}\n抽中:\n{drawn}\n"
             f"发现: []                       # 抽查后填写：- {{学会: …, 问题: …, 处理: …}}\n"
             f"日期: {check.date.isoformat()}\n")

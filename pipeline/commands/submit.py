@@ -1,8 +1,8 @@
 """`qianghui submit`: 状态 草稿 → 已提交 (or an edit after 驳回), checked, then committed.
 
 Only the 状态 line changes — the user's comments, key order and formatting stay as typed — and
-the step is refused when the project's status does not allow it; a form with problems is put
-back byte for byte.
+the step is refused when the project's status does not allow it; a form with problems, or a
+commit git refuses (a hook, a locked index), puts the form and the index back byte for byte.
 """
 
 from __future__ import annotations
@@ -10,13 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TextIO
 
-from pipeline.atomic import write_atomic
 from pipeline.commands.common import (
     acting_person,
     default_year,
     evaluate_project,
     find_project,
     problems_of,
+    society_id,
 )
 from pipeline.core import status
 from pipeline.core.layout import Layout
@@ -24,11 +24,12 @@ from pipeline.core.projects import Project
 from pipeline.errors import QianghuiError
 from pipeline.forms.yamlio import Document, load_file, replace_scalar
 from pipeline.history.vcs import Vcs
+from pipeline.transaction import Transaction
 
 
 def command(lay: Layout, society: str, year: int | None, report: bool, out: TextIO) -> int:
     """Mark a draft as submitted (状态: 已提交) after validating it, and commit."""
-    sha = submit(lay, default_year(lay, year), society, report=report)
+    sha = submit(lay, default_year(lay, year), society_id(society), report=report)
     print(f"已提交并记入 git（{sha[:10]}）。请推送（git push）到申报仓库。", file=out)
     return 0
 
@@ -48,20 +49,14 @@ def submit(lay: Layout, year: int, society: str, *, report: bool = False) -> str
     allowed = status.REPORTABLE if report else (status.DRAFT,)
     if project.status not in allowed or doc is None:
         raise QianghuiError(f"项目状态为“{project.status}”，不能提交{what}" + refusal(project.status))
-    original = path.read_bytes()
     if not isinstance(doc.data, dict) or doc.data.get("状态") != status.DRAFT:
         raise QianghuiError(f"{lay.rel(path)} 的状态不是“草稿”，无需提交" + refusal(project.status))
-    write_keeping_bom(path, original, replace_scalar(doc, ("状态",), "已提交"))
-    try:
-        problems = problems_of(evaluate_project(lay, year, society)[1], lay.rel(path))
-    except BaseException:
-        write_atomic(path, original)      # whatever happens, the user's file comes back as typed
-        raise
-    if problems:
-        write_atomic(path, original)      # the user's file, byte for byte
-        raise QianghuiError("还有错误，未提交：", problems)
-    return vcs.commit([lay.submission_dir(year, society)],
-                      f"提交{'结题报告' if report else '申报表'}：{project.society_name}")
+    folder = lay.submission_dir(year, society)
+    with Transaction([path], vcs, [folder], shown=lay.rel) as tx:  # any failure: as it was typed
+        tx.write(path, keeping_bom(path.read_bytes(), replace_scalar(doc, ("状态",), "已提交")))
+        tx.reject("还有错误，未提交：",
+                  problems_of(evaluate_project(lay, year, society)[1], lay.rel(path)))
+        return tx.commit(f"提交{'结题报告' if report else '申报表'}：{project.society_name}")
 
 
 def refusal(state: str) -> str:
@@ -87,11 +82,11 @@ def resubmit(lay: Layout, vcs: Vcs, project: Project, path: Path, what: str) -> 
     problems = problems_of(evaluate_project(lay, project.year, project.society)[1], lay.rel(path))
     if problems:
         raise QianghuiError("还有错误，未提交：", problems)
-    return vcs.commit([lay.submission_dir(project.year, project.society)],
-                      f"驳回后重新提交{what}：{project.society_name}")
+    with Transaction([], vcs, [lay.submission_dir(project.year, project.society)]) as tx:
+        return tx.commit(f"驳回后重新提交{what}：{project.society_name}")
 
 
-def write_keeping_bom(path: Path, original: bytes, text: str) -> None:
+def keeping_bom(original: bytes, text: str) -> bytes:
     """The edited text, with the byte-order mark the user's editor wrote (if any)."""
     bom = b"\xef\xbb\xbf" if original.startswith(b"\xef\xbb\xbf") else b""
-    write_atomic(path, bom + text.encode("utf-8"))
+    return bom + text.encode("utf-8")

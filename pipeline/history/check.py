@@ -217,7 +217,7 @@ def judge(tree: Tree, commit: Commit) -> list[Violation]:
         return [v("", "身份", why)]
     if not person.enabled:
         return [v("", "身份", f"{person.name}的账号未启用（启用: 否）")]
-    found = []
+    found = [v("", "无关历史", unrelated(person))] if commit.unrelated and person.role != "维护者" else []
     if requires_signature(tree):
         found += [v("", "签名", m) for m in signature_problems(commit, person, tree.people())]
     check = Check(tree, commit)
@@ -229,6 +229,14 @@ def judge(tree: Tree, commit: Commit) -> list[Violation]:
 
 
 ROUND_FILES = ("submissions/", "reviews/")
+
+
+def unrelated(person: Person) -> str:
+    """Why a first commit of another history may not join the record (the rule of the orphan
+    branch: its commits are judged by their own authors on the round as it stands, and only a
+    maintainer may bring such a history in)."""
+    return ("此提交没有父提交：它是一段与申报仓库无关的历史的起点（由 git merge --allow-unrelated-histories "
+            f"或孤立分支带入）；只有维护者可以带入无关的历史（{person.name}的角色是{person.role}）")
 
 
 def _year_of(path: str) -> int | None:
@@ -286,14 +294,18 @@ def walk(vcs: Vcs, revs: list[str]) -> Iterator[tuple[Commit, Tree]]:
         signers = keyring(vcs, tip, excluded, Path(tmp), parsed)
         tree: Tree | None = None
         commits = vcs.log(revs, signers=signers, workers=workers())
+        # The state the range grows from; a range of an unrelated history alone grows from
+        # what it is compared with (its first excluded revision: the hook puts main first).
+        base = commits.base or (excluded[0].removeprefix("^") if excluded else None)
+        started = base is not None          # a root after the start is an unrelated history
         while batch := list(islice(commits, BATCH)):
             if tree is None:
-                first = batch[0]
-                base = first.parents[0] if first.parents else None
                 tree = Tree(vcs, vcs.tree_blobs(base) if base else {}, parsed)
                 tree.start_rights(vcs.changes_of(PEOPLE, base, excluded) if base else [])
             tree.prefetch(change for commit in batch for change in commit.changes)
             for commit in batch:
+                if not commit.parents:
+                    commit.unrelated, started = started, True
                 yield commit, tree
                 tree.apply_commit(commit)
 
@@ -336,7 +348,10 @@ def rules_limits(vcs: Vcs, programs: Iterable[Program], pushed: Mapping[str, str
             continue
         sha = start_of(vcs, name, pushed or {})
         if sha is None and strict:
-            raise QianghuiError(missing_start(program.year, name))
+            kind = None if name.startswith("-") else vcs.kind_of(name)
+            raise QianghuiError(f"{program.year} 年度申报通知的规则起始「{name}」指向的是 {kind}，不是提交："
+                                "请管理员把标签打在开放申报时的提交上" if kind else
+                                missing_start(program.year, name))
         if sha is not None:
             starts[sha] = name
     oldest = [sha for sha in starts

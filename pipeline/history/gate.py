@@ -26,7 +26,8 @@ YEAR_WIDE = tuple(k.name for k in kinds.KINDS if k.per == "year")  # one file fo
 
 def touched(vcs: Vcs, revs: list[str]) -> set[str]:
     """Every path a commit of `revs` changed (a merge: against each parent)."""
-    out = vcs.run("log", "-z", "-m", "--no-renames", "--format=", "--name-only", *revs, "--")
+    out = vcs.run("log", "-z", "-m", "--no-renames", "--format=", "--name-only", "--end-of-options",
+                  *revs, "--")
     return {path for path in out.split("\0") if path}
 
 

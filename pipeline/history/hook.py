@@ -137,7 +137,8 @@ def pre_receive(vcs: Vcs, text: str, out: TextIO) -> int:
     if problems:
         return 1
     tips = {u.ref: u.new for u in updates if not u.deleted}
-    existing = sorted({f"^{sha}" for sha in refs.values()})
+    known = sorted(set(refs.values()), key=lambda sha: (sha != current, sha))    # main first
+    existing = [f"^{sha}" for sha in known]
     ruling = before or after        # the rules in force; a new program's start counts from the next push
     limits = rules_limits(vcs, ruling, tips, strict=False)
     refused = False

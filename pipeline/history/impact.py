@@ -182,8 +182,10 @@ def as_data(base: Side, head: Side, changes: Sequence[Change]) -> dict[str, Any]
 
 
 def resolve(vcs: Vcs, rev: str) -> str:
-    """A commit id; an option-like name (`--output=…`) never reaches git."""
-    found = None if rev.startswith("-") else vcs.resolve(rev)
+    """A commit id; an option-like name (`--output=…`) is refused before git sees it."""
+    from pipeline.history.revisions import checked_name
+
+    found = vcs.resolve(checked_name(rev, "参数 BASE/HEAD "))
     if found is None:
         raise UsageError(f"找不到版本「{rev}」{vcs.shallow_hint()}")
     return found

@@ -22,9 +22,10 @@ def story(lay: Layout, year: int, society: str) -> Iterator[str]:
              f"reviews/{year}/selection.yaml"]
     tree: Tree | None = None
     with Vcs(lay.root) as vcs:
-        for commit in vcs.log(["HEAD"], paths=paths):
+        commits = vcs.log(["HEAD"], paths=paths)
+        for commit in commits:
             if tree is None:
-                tree = Tree(vcs, vcs.tree_blobs(commit.parents[0]) if commit.parents else {})
+                tree = Tree(vcs, vcs.tree_blobs(commits.base) if commits.base else {})
             person = people.by_email(commit.email) if people else None
             who = f"{person.name}（{person.role}）" if person else f"{commit.author} <{commit.email}>"
             for event in events(tree, commit, year, society):

@@ -1,5 +1,5 @@
 """The two streams the history check lives on, read as git writes them (GitPython's as_process,
-started by pipeline.history.vcs): `git diff-tree --stdin` over listed commits — the first part
+started by pipeline.history.vcs): `git diff-tree --stdin -z` over listed commits — the first part
 streamed, later parts copied to files by threads while it is judged — and one `git cat-file
 --batch` with blob requests pipelined (asked ahead, answers read in order) — and the boundary
 where GitPython's errors become Chinese QianghuiErrors (`converted`)."""
@@ -45,18 +45,18 @@ class _DiffTree:
         with open(self.out_path, "wb") as out:
             shutil.copyfileobj(self.proc.stdout, out, 1 << 16)
 
-    def records(self) -> Iterator[str]:
-        """The records of the output in order (each starts after a \\x1e)."""
+    def tokens(self) -> Iterator[str]:
+        """The NUL-separated fields of the output (`-z`), in order."""
         stream = self.proc.stdout
         if self.copier is None:
-            yield from _split_records(iter(lambda: stream.read1(1 << 16), b""))
+            yield from split_nul(iter(lambda: stream.read1(1 << 16), b""))
         else:
             self.copier.join()
         with converted("diff-tree"):
             self.proc.wait()
         if self.copier is not None:
             with open(self.out_path, "rb") as handle:
-                yield from _split_records(iter(lambda: handle.read(1 << 16), b""))
+                yield from split_nul(iter(lambda: handle.read(1 << 16), b""))
 
     def close(self) -> None:
         proc = self.proc.proc
@@ -69,13 +69,19 @@ class _DiffTree:
             proc.stdout.close()
 
 
-def _split_records(blocks: Iterator[bytes]) -> Iterator[str]:
+def split_nul(blocks: Iterator[bytes]) -> Iterator[str]:
+    """Blocks of `-z` output as its NUL-separated fields. A block is cut at its last NUL, and
+    a NUL never occurs inside a UTF-8 character, so each part decodes whole (bytes that are not
+    UTF-8 — a name git was given in another encoding — become U+FFFD)."""
     pending = b""
     for block in blocks:
-        *done, pending = (pending + block).split(b"\x1e")
-        for record in done:
-            if record:
-                yield record.decode("utf-8", "replace")
+        data = pending + block
+        cut = data.rfind(b"\0")
+        if cut < 0:
+            pending = data
+            continue
+        pending = data[cut + 1:]
+        yield from data[:cut].decode("utf-8", "replace").split("\0")
     if pending:
         yield pending.decode("utf-8", "replace")
 

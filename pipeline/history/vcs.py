@@ -14,12 +14,12 @@ Long because every git command the engine runs is here, each with its parsing.
 
 from __future__ import annotations
 
-import codecs
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -30,8 +30,13 @@ from pipeline.errors import QianghuiError
 from pipeline.history.streams import ZERO as _ZERO
 from pipeline.history.streams import Blobs, _DiffTree, converted
 
-_FORMAT = "%x1e" + "%x1f".join(["%H", "%P", "%an", "%ae", "%aI", "%cI", "%s"])
-_LIST = "%H%x1f%G?%x1f%GS%x1f%GF"   # one line per commit: id, signature status, signer, key
+# Every field a user can shape (names, e-mails, subjects: git allows any byte but NUL in them)
+# ends in a NUL, and the output is read with -z: a record is parsed by position, never by a
+# character that could occur inside a field.
+_FIELDS = ["%H", "%P", "%an", "%ae", "%aI", "%cI", "%s"]
+_FORMAT = "".join(f"{f}%x00" for f in _FIELDS)
+_LIST = ["%H", "%P"]                        # the listing: id and parents ...
+_SIGNED = ["%G?", "%GS", "%GF"]             # ... and signature status, signer, key
 _GIT = ["git", "-c", "core.quotePath=false"]
 # git's delta-base cache (96 MB by default) costs more in page faults than it saves when
 # trees are read commit after commit; see docs/PERFORMANCE.md.
@@ -65,6 +70,7 @@ class Commit:
     changes: list[Change] = field(default_factory=list)
     key: str = ""           # %GF: the fingerprint of the key that made the signature
     received: datetime | None = None     # when the central server received it (its note)
+    unrelated: bool = False     # a first commit of another history, inside a judged range
 
 
 class Vcs:
@@ -107,14 +113,32 @@ class Vcs:
                 *args, as_process=True, istream=istream)
 
     def resolve(self, rev: str) -> str | None:
-        """The commit id a revision names, or None when it does not exist."""
+        """The commit id a revision names, or None when it names no commit. The name reaches
+        git after --end-of-options, so one that looks like an option is still only a name."""
         try:
-            return self.run("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").strip() or None
+            out = self.run("rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
+        except QianghuiError:
+            return None
+        return out.strip() or None
+
+    def kind_of(self, rev: str) -> str | None:
+        """The type of the object a name points at, tags peeled (commit, tree, blob), None if
+        nothing."""
+        try:
+            sha = self.run("rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{}}").strip()
+            return self.run("cat-file", "-t", sha).strip() if sha else None
         except QianghuiError:
             return None
 
+    def merge_bases(self, one: str, other: str) -> list[str]:
+        """Every best common ancestor of two commit ids (none for unrelated histories)."""
+        try:
+            return self.run("merge-base", "--all", one, other).split()
+        except QianghuiError:           # exit 1: no common ancestor
+            return []
+
     def log(self, revs: Sequence[str], *, signers: Path | None = None,
-            paths: Sequence[str] = (), workers: int = 1) -> Iterator[Commit]:
+            paths: Sequence[str] = (), workers: int = 1) -> Log:
         """Every commit of `revs` (touching `paths`), oldest first, with what each changed; a
         merge lists only what differs from all its parents (what the merge itself introduced).
 
@@ -123,15 +147,21 @@ class Vcs:
         `workers` `git diff-tree --stdin` processes running side by side, each over a
         contiguous part; the first part is consumed while it is produced."""
         prefix = ["-c", f"gpg.ssh.allowedSignersFile={signers}"] if signers else []
-        listing = self.run(*prefix, "log", "--reverse", f"--format={_LIST if signers else '%H'}",
-                           *revs, "--", *paths).split("\n")
-        listing = [line for line in listing if line]
-        shas = [line.split("\x1f")[0] for line in listing]
+        fields = _LIST + (_SIGNED if signers else [])
+        out = self.run(*prefix, "log", "-z", "--reverse", "--format=" + "%x00".join(fields),
+                       "--end-of-options", *revs, "--", *paths)
+        listing = grouped(out.split("\0"), len(fields))
+        return Log(base_of(listing), self._changes(listing, paths, workers))
+
+    def _changes(self, listing: list[list[str]], paths: Sequence[str],
+                 workers: int) -> Iterator[Commit]:
+        shas = [entry[0] for entry in listing]
         if not shas:
             return
-        signatures = dict(_signature(line) for line in listing) if signers else {}
+        signatures = {entry[0]: (entry[2] or "N", entry[3], entry[4])
+                      for entry in listing if len(entry) == 5}
         received = self.received(shas)
-        command = ["--stdin", "--always", "--root", "-r", "--raw", "--cc",
+        command = ["--stdin", "--always", "--root", "-r", "--raw", "--cc", "-z",
                    "--no-renames", "--no-abbrev", f"--format={_FORMAT}", "--", *paths]
         parts = max(1, min(workers, len(shas) // CHUNK_MIN))
         size = -(-len(shas) // parts)
@@ -142,8 +172,7 @@ class Vcs:
                     readers.append(_DiffTree(self, command, shas[i:i + size],
                                              Path(tmp) / str(i), i == 0))
                 for reader in readers:
-                    for record in reader.records():
-                        commit = parse_record(record)
+                    for commit in parse_log(reader.tokens()):
                         commit.signature, commit.signer, commit.key = signatures.get(
                             commit.sha, ("N", "", ""))
                         commit.received = received.get(commit.sha)
@@ -165,8 +194,10 @@ class Vcs:
 
     def tip(self, revs: Sequence[str]) -> str:
         """The newest commit a range names (`A..B` → B; `X ^Y` → X)."""
+        if any(rev.lstrip("^").startswith("-") for rev in revs):     # never an option to git
+            raise QianghuiError(f"提交范围「{' '.join(revs)}」中有以 - 开头的版本名")
         try:
-            out = self.run("rev-parse", *revs)
+            out = self.run("rev-parse", "--revs-only", "--end-of-options", *revs)
         except QianghuiError as e:
             raise QianghuiError(f"提交范围「{' '.join(revs)}」无效，本仓库中没有这些版本"
                                 f"（{e.message.partition('：')[2]}）{self.shallow_hint()}") from e
@@ -178,20 +209,14 @@ class Vcs:
     def changes_of(self, path: str, rev: str, excluded: Sequence[str]) -> list[tuple[str, str, str]]:
         """The commits up to `rev` (minus `excluded`) that changed one file, newest first, as
         (blob before, blob after, author e-mail)."""
-        out = self.run("log", "--format=%x1e%ae", "--raw", "--no-abbrev", "--no-renames", rev,
-                       *excluded, "--", path)
-        found = []
-        for record in out.split("\x1e")[1:]:
-            email, _, raw = record.partition("\n")
-            for line in raw.splitlines():
-                if line.startswith(":"):
-                    parts = line.partition("\t")[0].split()
-                    found.append((parts[2], parts[3], email.strip()))
-        return found
+        out = self.run("log", "-z", f"--format={_FORMAT}", "--raw", "--no-abbrev", "--no-renames",
+                       "--end-of-options", rev, *excluded, "--", path)
+        return [(change.old_blob, change.new_blob, commit.email)
+                for commit in parse_log(iter(out.split("\0"))) for change in commit.changes]
 
     def tree_blobs(self, rev: str, paths: Sequence[str] = ()) -> dict[str, str]:
         """path → blob id of every file at a revision (or of `paths` only), one `ls-tree`."""
-        out = self.run("ls-tree", "-r", "-z", "--full-tree", rev, "--", *paths)
+        out = self.run("ls-tree", "-r", "-z", "--full-tree", "--end-of-options", rev, *paths)
         blobs = {}
         for entry in out.split("\0"):
             meta, _, path = entry.partition("\t")
@@ -201,15 +226,12 @@ class Vcs:
 
     def last_changes(self, rev: str) -> dict[str, tuple[str, datetime]]:
         """path → (id, committer date) of the latest commit up to `rev` that changed it."""
-        out = self.run("log", "--no-renames", "--format=%x1e%H%x1f%cI", "--name-only", rev)
+        out = self.run("log", "-z", "--no-renames", "--raw", "--no-abbrev", f"--format={_FORMAT}",
+                       "--end-of-options", rev, "--")
         found: dict[str, tuple[str, datetime]] = {}
-        for block in out.split("\x1e")[1:]:
-            head, *paths = block.split("\n")
-            sha, _, when = head.partition("\x1f")
-            stamp = datetime.fromisoformat(when.strip())
-            for path in paths:
-                if path and path not in found:
-                    found[path] = (sha, stamp)
+        for commit in parse_log(iter(out.split("\0"))):
+            for change in commit.changes:
+                found.setdefault(change.path, (commit.sha, commit.committed))
         return found
 
     @property
@@ -255,10 +277,33 @@ class Vcs:
 
     def commit(self, paths: Sequence[Path], message: str) -> str:
         """Stage exactly `paths` and commit them (hooks and signing as the user configured)."""
-        rels = [str(p.resolve().relative_to(self.root.resolve())) for p in paths]
+        rels = self._relative(paths)
         self.run("add", "--", *rels)
         self.run("commit", "-q", "-m", message, "--", *rels)
         return self.run("rev-parse", "HEAD").strip()
+
+    def index_entries(self, paths: Sequence[Path]) -> dict[str, str]:
+        """path → its index entry ("mode blob stage"), for every file staged under `paths`."""
+        out = self.run("ls-files", "--stage", "-z", "--", *self._relative(paths))
+        pairs = [entry.partition("\t") for entry in out.split("\0") if entry]
+        conflicted = sorted({path for meta, _, path in pairs if meta.split()[2] != "0"})
+        if conflicted:
+            raise QianghuiError(f"{'、'.join(conflicted)} 有未解决的合并冲突：请先解决冲突（git status 查看），"
+                                "再运行本命令")
+        return {path: meta for meta, _, path in pairs}
+
+    def restage(self, before: dict[str, str], paths: Sequence[Path]) -> None:
+        """Put the index under `paths` back to `before` (index_entries' answer): entries that
+        changed get their old value, entries that were not there are removed (mode 0)."""
+        now = self.index_entries(paths)
+        if now == before:
+            return              # nothing was staged (a locked index refused `git add`)
+        lines = [f"{meta}\t{path}" for path, meta in before.items() if now.get(path) != meta]
+        lines += [f"0 {_ZERO}\t{path}" for path in now if path not in before]
+        self.run("update-index", "-z", "--index-info", stdin="\0".join(lines).encode() + b"\0")
+
+    def _relative(self, paths: Sequence[Path]) -> list[str]:
+        return [str(p.resolve().relative_to(self.root.resolve())) for p in paths]
 
     def dirty(self, path: Path) -> bool:
         """Whether a file has changes not yet committed."""
@@ -268,9 +313,9 @@ class Vcs:
     # -- the central repository: its refs, its record of receipt, files at a revision --------
     def refs(self) -> dict[str, str]:
         """Every ref and the object it points at (one `for-each-ref`)."""
-        out = self.run("for-each-ref", "--format=%(refname) %(objectname)")
-        pairs = (line.partition(" ") for line in out.splitlines() if line)
-        return {name: sha for name, _, sha in pairs}
+        out = self.run("for-each-ref", "--format=%(objectname)%00%(refname)")
+        pairs = (line.partition("\0") for line in out.split("\n") if line)
+        return {name: sha for sha, _, name in pairs}
 
     def head_ref(self) -> str | None:
         """The branch HEAD names (a bare repository's default branch), None when detached."""
@@ -337,7 +382,8 @@ class Vcs:
         5,000 projects). Only plain files are written, so no link can lead out of `dest`; a
         symlink or submodule is left out (a form naming it then finds no file), and a path git
         would not check out (`..`, `.git`, empty parts) is refused."""
-        out = self.run("ls-tree", "-r", "-z", "--full-tree", rev, "--", *paths) if paths else ""
+        out = (self.run("ls-tree", "-r", "-z", "--full-tree", "--end-of-options", rev, *paths)
+               if paths else "")
         files = []
         for entry in out.split("\0"):
             meta, _, path = entry.partition("\t")
@@ -353,32 +399,105 @@ class Vcs:
             target.write_bytes(self.blob(blob))
         return [path for path, _ in files]
 
-def parse_record(record: str) -> Commit:
-    """One `--raw` record in our format → Commit."""
-    header, _, raw = record.partition("\n")
-    sha, parents, author, email, authored, committed, subject = header.split("\x1f")
-    commit = Commit(sha, parents.split(), author, email, datetime.fromisoformat(authored),
-                    datetime.fromisoformat(committed), "N", "", subject)
-    for line in raw.splitlines():
-        if line.startswith(":"):
-            meta, _, path = line.partition("\t")
-            parts = meta.lstrip(":").split()
-            n = (len(parts) - 3) // 2          # modes and blobs: one per parent, plus ours
-            blobs = parts[n + 1:2 * n + 2]
-            commit.changes.append(Change(parts[-1][0], _unquote(path), blobs[0], blobs[-1]))
-    return commit
+class Log:
+    """The commits of a range, oldest first (iterate once), and `base`: the commit the range
+    grows from — the first parent outside the range of its oldest commit that has one — or
+    None when the range reaches back to a first commit of the repository."""
+
+    def __init__(self, base: str | None, commits: Iterator[Commit]) -> None:
+        self.base = base
+        self._commits = commits
+
+    def __iter__(self) -> Iterator[Commit]:
+        return self._commits
 
 
-def _signature(line: str) -> tuple[str, tuple[str, str, str]]:
-    sha, status, signer, key = (line.split("\x1f") + ["", "", ""])[:4]
-    return sha, (status or "N", signer, key)
+def grouped(tokens: list[str], size: int) -> list[list[str]]:
+    """NUL-separated fields of `git log -z` in records of `size` (the last NUL ends nothing)."""
+    if tokens and tokens[-1] == "" and len(tokens) % size == 1:
+        tokens = tokens[:-1]
+    if len(tokens) % size:
+        raise QianghuiError("无法读取 git log 的输出（字段数不对）：git 版本或仓库可能有问题")
+    return [tokens[i:i + size] for i in range(0, len(tokens), size)]
 
 
-def _unquote(path: str) -> str:
-    if path.startswith('"') and path.endswith('"'):
-        raw = codecs.escape_decode(path[1:-1].encode())[0]
-        return bytes(raw).decode("utf-8", "replace")
-    return path
+def base_of(listing: list[list[str]]) -> str | None:
+    """The first parent outside the listed commits, in listing order (oldest first)."""
+    listed = {entry[0] for entry in listing}
+    for entry in listing:
+        for parent in entry[1].split():
+            if parent not in listed:
+                return parent
+    return None
+
+
+_SHA = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
+FAR_FUTURE = datetime(9999, 1, 1, tzinfo=UTC)      # a date no deadline can be after
+_ISO = re.compile(r"^(\d{4,})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)([+-])(\d\d):(\d\d)$")
+
+
+def parse_log(tokens: Iterator[str]) -> Iterator[Commit]:
+    """Commits from the NUL-separated output of `git log`/`git diff-tree -z --raw` in our
+    format: the header's fields by position, then each raw entry (":modes blobs status") and
+    its path. Every field may hold any character but NUL, so nothing a user wrote can shift
+    a field; output that does not parse is a clear error, never a wrong commit."""
+    commit: Commit | None = None
+    header: list[str] = []
+    meta: str | None = None
+    for token in tokens:
+        if meta is not None:
+            assert commit is not None
+            commit.changes.append(_change(meta, token))
+            meta = None
+        elif header:
+            header.append(token)
+            if len(header) == len(_FIELDS):
+                commit, header = _commit(header), []
+        elif commit is not None and token.lstrip("\n").startswith(":"):
+            meta = token.lstrip("\n")
+        elif token.strip():
+            if commit is not None:
+                yield commit
+            commit, header = None, [token]
+    if header or meta is not None:
+        raise QianghuiError("git 的输出不完整（读取提交历史时中断）")
+    if commit is not None:
+        yield commit
+
+
+def _commit(header: list[str]) -> Commit:
+    sha, parents, author, email, authored, committed, subject = header
+    if not _SHA.match(sha) or not all(_SHA.match(p) for p in parents.split()):
+        raise QianghuiError(f"无法读取 git 的输出：「{sha[:40]}」不是提交 id（提交信息中可能有 NUL 字符）")
+    return Commit(sha, parents.split(), author, email, parse_date(authored),
+                  parse_date(committed), "N", "", subject)
+
+
+def _change(meta: str, path: str) -> Change:
+    parts = meta.lstrip(":").split()
+    n = (len(parts) - 3) // 2          # modes and blobs: one per parent, plus ours
+    blobs = parts[n + 1:2 * n + 2]
+    return Change(parts[-1][0], path, blobs[0], blobs[-1])
+
+
+def parse_date(text: str) -> datetime:
+    """git's strict ISO date; one Python cannot hold (a year past 9998, an offset of 24 hours
+    or more: git records whatever it is given) is still read exactly when it can be, else it
+    is FAR_FUTURE — a commit whose date cannot be read is never on time."""
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        pass
+    found = _ISO.match(text)
+    if found is None or int(found[1]) > 9998:
+        return FAR_FUTURE
+    y, mo, d, h, mi, sec = (int(found[i]) for i in range(1, 7))
+    try:
+        local = datetime(y, mo, d, h, mi, sec, tzinfo=UTC)
+    except ValueError:
+        return FAR_FUTURE
+    offset = timedelta(hours=int(found[8]), minutes=int(found[9]))
+    return local - offset if found[7] == "+" else local + offset
 
 
 class _no_file:
