@@ -34,14 +34,7 @@ def _validate(a: argparse.Namespace, lay: Layout) -> int:
     from pipeline.commands import validate
 
     here = lay.root if a.root else Path.cwd()
-    return validate.command(lay, [_under(lay, here, p) for p in a.paths], a.format, sys.stdout)
-
-
-def _under(lay: Layout, here: Path, name: str) -> Path:
-    """A path as typed, made absolute: relative to the folder the command runs in (with -C,
-    like git -C, the repository), else to the repository root."""
-    path = here / name
-    return path if path.exists() else lay.root / name
+    return validate.command(lay, [lay.argument(p, here) for p in a.paths], a.format, sys.stdout)
 
 
 def _new(a: argparse.Namespace, lay: Layout) -> int:
@@ -168,7 +161,8 @@ def _export(a: argparse.Namespace, lay: Layout) -> int:
 def _verify(a: argparse.Namespace, lay: Layout) -> int:
     from pipeline.commands import verify
 
-    return verify.command(lay, _under(lay, lay.root if a.root else Path.cwd(), a.file), a.at,
+    here = lay.root if a.root else Path.cwd()       # a document may come from anywhere
+    return verify.command(lay, here / a.file if (here / a.file).exists() else lay.root / a.file, a.at,
                           sys.stdout)
 
 

@@ -10,6 +10,8 @@ from functools import cached_property
 from pathlib import Path
 
 from pipeline.core import kinds
+from pipeline.errors import QianghuiError, UsageError
+from pipeline.reading import link_message
 
 APPLICATION = "application"
 COMPLETION = "completion"
@@ -115,6 +117,24 @@ class Layout:
             return path.resolve().relative_to(root.resolve()).as_posix()
         except ValueError:
             return str(path)
+
+    def argument(self, name: str, here: Path) -> Path:
+        """A path typed on the command line, made absolute: relative to ``here`` (the folder the
+        command runs in; with -C, like git -C, the repository) when it exists there, else to
+        the root. A UsageError naming it when it leads out of the repository (an absolute path
+        elsewhere, ``..``), a QianghuiError when it or a folder on the way is a link."""
+        path = Path(os.path.normpath(here / name))
+        if not os.path.lexists(path):
+            path = Path(os.path.normpath(self.root / name))
+        if path != self.root and not path.is_relative_to(self.root):
+            raise UsageError(f"「{name}」在仓库（{self.root}）之外：只能指定仓库里的文件或文件夹")
+        inside = len(path.relative_to(self.root).parts)
+        for level in range(inside - 1, -1, -1):       # from the root down to the path itself
+            step = path.parents[level - 1] if level else path
+            if step.is_symlink():
+                said = link_message(step, self.root)
+                raise QianghuiError(said if step == path else f"「{name}」：{said}")
+        return path
 
     @cached_property
     def _prefix(self) -> str:

@@ -21,7 +21,8 @@ from pipeline.core import layout
 from pipeline.core.layout import Layout
 from pipeline.errors import Finding, Problem, QianghuiError
 from pipeline.forms import messages
-from pipeline.forms.yamlio import Document, YamlError, load_file
+from pipeline.forms.yamlio import MAX_BYTES, Document, YamlError, inside_parts, load_file
+from pipeline.reading import ReadError, read_bounded
 from pipeline.state.engine import fingerprint
 from pipeline.state.pickles import load_pickle, save_pickle
 from schemas.program import Program
@@ -222,11 +223,12 @@ class ConfigFile:
     def __init__(self, lay: Layout, path: Path, kind: str, model: type[BaseModel]) -> None:
         self.lay, self.path, self.kind, self.cls = lay, path, kind, model
         self.store: Path | None = None
-        try:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        try:                    # bounded and never blocking (a FIFO): a file not read here
+            raw = read_bounded(path, MAX_BYTES, inside_parts(path, lay.rel(path)))
+            digest = hashlib.sha256(raw).hexdigest()      # is reported by load_form below
             self.store = lay.build / ".cache" / f"{kind}-{digest[:40]}-{fingerprint()}.pickle"
-        except OSError:
-            pass
+        except ReadError:
+            digest = ""
         if self.store is not None and self.store.is_file():
             self.result = FileResult(lay.rel(path), kind, [], None, None, digest)
             self._loaded = False
