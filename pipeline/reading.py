@@ -22,6 +22,7 @@ import hashlib
 import os
 import stat
 from pathlib import Path
+from typing import BinaryIO
 
 from pipeline.errors import QianghuiError
 
@@ -64,6 +65,13 @@ def read_bounded(path: Path, limit: int, inside: int = 1) -> bytes:
         raise ReadError(UNREADABLE, f"无法读取文件：{e.strerror or e}") from e
     finally:
         os.close(fd)
+
+
+def open_checked(path: Path, inside: int = 1) -> BinaryIO:
+    """A binary stream of a regular file reached without a link (for readers that stream,
+    like Pillow decoding a 100 MB attachment); the caller closes it and bounds what it reads."""
+    check_regular(path, inside)
+    return os.fdopen(_open(path), "rb")
 
 
 def digest(path: Path, inside: int = 1) -> str:
