@@ -35,6 +35,22 @@ def day(text: str) -> date:
     return date.fromisoformat(text.strip())
 
 
+_SOCIETY_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
+_IN_SUBMISSIONS = re.compile(r"^(?:\./)?submissions/(\d{4})/([a-z0-9][a-z0-9-]{0,39})(?:/.*)?$")
+
+
+def society(text: str) -> str:
+    """A society id typed on the command line (hbjx). A path (a folder name, ``..``) is never
+    taken for one: it would name a folder outside submissions/ — the message says what to type."""
+    if _SOCIETY_ID.fullmatch(text):
+        return text
+    inside = _IN_SUBMISSIONS.match(text.replace("\\", "/"))
+    if inside:
+        raise argparse.ArgumentTypeError(f"「{text}」是路径，不是学会 id：请写 {inside[2]} --年度 {inside[1]}")
+    what = "是路径，不是学会 id" if re.search(r"[/\\]|\.\.", text) else "不是学会 id"
+    raise argparse.ArgumentTypeError(f"「{text}」{what}：学会 id 由小写字母、数字和连字符组成，如 hbjx")
+
+
 def translate(message: str) -> str:
     """argparse's error message in Chinese (unchanged when it is not one we know)."""
     for pattern, text in _ERRORS:

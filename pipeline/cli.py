@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline.arguments import ChineseParser, day
+from pipeline.arguments import ChineseParser, day, society
 from pipeline.core.layout import Layout, find_root
 from pipeline.errors import QianghuiError, UsageError
 from pipeline.forms.blanks import BLANKS
@@ -167,7 +167,7 @@ def _verify(a: argparse.Namespace, lay: Layout) -> int:
 
 
 def _project_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("society", metavar="学会", help="学会 id，如 hbjx")
+    p.add_argument("society", metavar="学会", type=society, help="学会 id，如 hbjx")
     p.add_argument("--年度", dest="year", type=int, help="默认：最新年度")
 
 
@@ -192,7 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("new", help="生成一份待填写的表单（申报表、结题报告、评分表……），已有的文件不会覆盖")
     p.add_argument("form", metavar="表单", nargs="?", default="申报表", choices=list(BLANKS),
                    help=f"{'、'.join(BLANKS)}（默认：申报表）")
-    p.add_argument("--学会", dest="society", help="学会 id，如 hbjx（年度通知、立项审批不需要）")
+    p.add_argument("--学会", dest="society", type=society, help="学会 id，如 hbjx（年度通知、立项审批不需要）")
     p.add_argument("--年度", dest="year", type=int, help="如 2022（默认：最新年度；年度通知必填）")
     p.set_defaults(handler=_new)
 

@@ -18,6 +18,7 @@ well-kept library offers one (this is a dozen lines of os calls).
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import stat
@@ -62,7 +63,7 @@ def read_bounded(path: Path, limit: int, inside: int = 1) -> bytes:
             left -= len(chunk)
         return b"".join(chunks)
     except OSError as e:
-        raise ReadError(UNREADABLE, f"无法读取文件：{e.strerror or e}") from e
+        raise ReadError(UNREADABLE, unreadable(e)) from e
     finally:
         os.close(fd)
 
@@ -83,7 +84,7 @@ def digest(path: Path, inside: int = 1) -> str:
         while chunk := os.read(fd, _CHUNK):
             sha.update(chunk)
     except OSError as e:
-        raise ReadError(UNREADABLE, f"无法读取文件：{e.strerror or e}") from e
+        raise ReadError(UNREADABLE, unreadable(e)) from e
     finally:
         os.close(fd)
     return sha.hexdigest()
@@ -97,7 +98,7 @@ def check_regular(path: Path, inside: int = 1) -> os.stat_result:
     except (FileNotFoundError, NotADirectoryError) as e:
         raise ReadError(MISSING, "文件不存在（可能刚被删除或移动）") from e
     except OSError as e:
-        raise ReadError(UNREADABLE, f"无法读取文件：{e.strerror or e}") from e
+        raise ReadError(UNREADABLE, unreadable(e)) from e
     root = path.parents[max(inside, 1) - 1]
     _refuse_special(path, info, root)
     link = link_between(path, inside)
@@ -143,6 +144,15 @@ def _refuse_special(path: Path, info: os.stat_result, root: Path) -> None:
     raise ReadError(NOT_FILE, f"这不是普通文件（{kind_of(mode)}），不能读取：请换成普通文件")
 
 
+def unreadable(error: OSError) -> str:
+    """Why a file could not be read, in Chinese (the system's words only for rare causes)."""
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return "无法读取文件：没有读取权限（请检查文件的权限设置）"
+    if error.errno == errno.EIO:
+        return "无法读取文件：读取出错（磁盘或网络共享故障）"
+    return f"无法读取文件：{error.strerror or error}"
+
+
 def kind_of(mode: int) -> str:
     """What a non-regular file is, in Chinese."""
     if stat.S_ISFIFO(mode):
@@ -159,7 +169,7 @@ def _open(path: Path) -> int:
         fd = os.open(path, _FLAGS)
     except OSError as e:
         raise ReadError(LINK if os.path.islink(path) else UNREADABLE,
-                        f"无法读取文件：{e.strerror or e}") from e
+                        unreadable(e)) from e
     try:
         info = os.fstat(fd)
         _refuse_special(path, info, path.parent)

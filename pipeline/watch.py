@@ -9,7 +9,6 @@ Long because settling events (storms, editors' temporary files, rescans) is the 
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sys
 import threading
@@ -27,6 +26,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 from watchdog.observers.polling import PollingObserver
 
+from pipeline import reading
 from pipeline import run as orchestrator
 from pipeline.core import layout
 from pipeline.core.layout import Layout
@@ -52,18 +52,16 @@ def is_ignored(rel: str) -> bool:
     return parts[-1] in IGNORED_NAMES or any(fnmatchcase(parts[-1], g) for g in IGNORED_GLOBS)
 
 
-def digest(path: Path) -> str | None:
-    """sha256 of a file's content; None when it is gone (or not a file)."""
-    sha = hashlib.sha256()
+def digest(path: Path, inside: int = 1) -> str | None:
+    """sha256 of a file's content; None when it is gone (or a folder). Never blocks: a FIFO,
+    device, socket or link is not opened (pipeline.reading) and gets a marker naming what it is
+    (``special:`` and the reason), so it is reported once and never waited on."""
     try:
-        with path.open("rb") as f:
-            for chunk in iter(lambda: f.read(1 << 20), b""):
-                sha.update(chunk)
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-        return None
-    except OSError as e:
-        return f"unreadable:{e.errno}"
-    return sha.hexdigest()
+        return reading.digest(path, inside)
+    except reading.ReadError as e:
+        if e.code in (reading.MISSING, reading.FOLDER):
+            return None
+        return f"special:{e.message}"
 
 
 def errors_of(p: Project) -> tuple[str, ...]:
@@ -187,7 +185,8 @@ class Watcher:
     def _initial(self) -> None:
         """Snapshot and hash the watched trees, then run everything once."""
         self._snapshot = self._scan()
-        self._hashes = {r: h for r in self._snapshot if (h := digest(self._base / r))}
+        self._hashes = {r: h for r in self._snapshot
+                        if (h := digest(self._base / r, r.count("/") + 1))}
         self._report(orchestrator.run(self.lay, site=True), None, [])
         self._say(f"{_now()} 正在监视 {'/ '.join(WATCHED)}/（Ctrl-C 退出）")
 
@@ -247,9 +246,11 @@ class Watcher:
         """The paths whose content differs from when they were last handled (deletion counts)."""
         changed = []
         for rel in sorted(rels):
-            new = digest(self._base / rel)
+            new = digest(self._base / rel, rel.count("/") + 1)
             if new != self._hashes.get(rel):
                 changed.append(rel)
+                if new is not None and new.startswith("special:"):
+                    self._say(f"{_now()} {rel}：{new.removeprefix('special:')}（已跳过，继续监视）")
                 if new is None:
                     del self._hashes[rel]
                 else:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import re
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
@@ -144,9 +146,17 @@ class Layout:
         """Every application.yaml in the tree, sorted by year then society."""
         return sorted((self.root / "submissions").glob("*/*/application.yaml"))
 
-    def forms(self) -> list[Path]:
-        """Every form file the validator knows: applications, reports, decisions, selections."""
-        return sorted(p for k in kinds.forms() for p in self.root.glob(k.glob))
+    def forms(self, refused: list[tuple[Path, str, str]] | None = None) -> list[Path]:
+        """Every form file the validator knows: applications, reports, decisions, selections.
+
+        One walk for every kind's path template that never follows a link: a linked or
+        unreadable folder on the way is added to ``refused`` (path, code, Chinese reason)
+        instead, so the whole-tree run reports it rather than reading through it or
+        silently skipping what is inside."""
+        found: list[Path] = []
+        _match(self.root, self.root, [k.glob.split("/") for k in kinds.forms()], found,
+               [] if refused is None else refused)
+        return sorted(found)
 
     def own_forms(self, year: int, society: str) -> list[Path]:
         """The existing forms of one project (one directory listing per folder, no globbing)."""
@@ -189,6 +199,37 @@ def in_order(paths: Iterable[Path]) -> list[Path]:
 
 def _parts(path: Path) -> tuple[str, ...]:
     return path.parts
+
+
+def _match(root: Path, folder: Path, rests: list[list[str]], found: list[Path],
+           refused: list[tuple[Path, str, str]]) -> None:
+    """The paths under ``folder`` matching the remaining glob parts, links never followed
+    (written by hand: pathlib's glob follows links to folders and skips unreadable ones)."""
+    names: list[str] = []
+    if any("*" in rest[0] for rest in rests):
+        try:
+            names = sorted(n for n in os.listdir(folder) if not n.startswith("."))
+        except PermissionError:
+            refused.append((folder, "folder-unreadable", "无法读取这个文件夹：没有权限，其中的材料没有检查"))
+        except OSError:
+            pass
+    wanted: dict[str, list[list[str]]] = {}
+    for head, *tail in rests:
+        for name in fnmatch.filter(names, head) if "*" in head else [head]:
+            wanted.setdefault(name, []).append(tail)
+    for name, tails in wanted.items():
+        path = folder / name
+        try:
+            mode = os.lstat(path).st_mode
+        except OSError:
+            continue
+        if [] in tails:
+            found.append(path)          # the file itself (a link or a folder: its reader says so)
+        deeper = [t for t in tails if t]
+        if deeper and stat.S_ISLNK(mode):
+            refused.append((path, "folder-link", link_message(path, root)))
+        elif deeper and stat.S_ISDIR(mode):
+            _match(root, path, deeper, found, refused)
 
 
 def _names(folder: Path) -> list[str]:

@@ -9,6 +9,7 @@ broken file.
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -55,19 +56,46 @@ VALIDATORS: dict[str, Validator] = {k.name: kinds.resolve(k.validator) for k in 
 NOT_FORMS = (layout.SUBMISSION_FILE, layout.TEMPLATE)   # attachments and templates: no report
 
 
-def collect_targets(lay: Layout, paths: Iterable[Path] | None) -> list[Path]:
+def collect_targets(lay: Layout, paths: Iterable[Path] | None,
+                    refused: list[tuple[Path, str, str]] | None = None) -> list[Path]:
     """The form files to check: everything in the tree (None), or those named (folders
     expanded). A submission's attachments (a .yaml among them too) and the templates are not
-    forms: the whole-tree run never reports on them, so naming them reports nothing either."""
+    forms: the whole-tree run never reports on them, so naming them reports nothing either.
+    No link is followed: a linked or unreadable folder goes to ``refused`` (see Layout.forms)."""
+    refused = [] if refused is None else refused
     if paths is None:
-        return lay.forms()
+        return lay.forms(refused)
     targets: list[Path] = []
     for p in paths:
-        for path in sorted(p.rglob("*.yaml")) if p.is_dir() else [p]:
+        for path in _yaml_under(lay, p, refused) if p.is_dir() and not p.is_symlink() else [p]:
             kind = layout.classify(lay.rel(path))
             if kind is None or kind.kind not in NOT_FORMS:
                 targets.append(path)
     return targets
+
+
+def _yaml_under(lay: Layout, folder: Path, refused: list[tuple[Path, str, str]]) -> list[Path]:
+    """The .yaml files under a folder, sorted; linked folders and unreadable ones refused."""
+    from pipeline.reading import link_message
+
+    def unreadable(error: OSError) -> None:
+        if error.filename is not None:
+            refused.append((Path(error.filename), "folder-unreadable",
+                            "无法读取这个文件夹：没有权限，其中的材料没有检查"))
+
+    found = []
+    for top, dirs, names in os.walk(folder, onerror=unreadable):
+        for name in sorted(dirs):
+            if os.path.islink(os.path.join(top, name)):
+                refused.append((Path(top, name), "folder-link", link_message(Path(top, name), lay.root)))
+        found += [Path(top, name) for name in names if name.endswith(".yaml")]
+    return sorted(found)
+
+
+def refusals(lay: Layout, refused: list[tuple[Path, str, str]]) -> list[FileResult]:
+    """A result for each folder the listing refused to enter."""
+    return [FileResult(lay.rel(path), "", [Problem(lay.rel(path), 0, 0, "", code, message)])
+            for path, code, message in refused]
 
 
 POOL_MIN = 300      # files; fewer are checked faster than worker processes start
@@ -85,8 +113,8 @@ def validate_paths(lay: Layout, paths: Iterable[Path] | None = None, *,
     today = today or date.today()
     results = list(config.results)
     seen = {r.path for r in results}
-    todo = []
-    for path in collect_targets(lay, paths):
+    todo, refused = [], []
+    for path in collect_targets(lay, paths, refused):
         rel = lay.rel(path)
         if rel not in seen:
             seen.add(rel)
@@ -95,7 +123,8 @@ def validate_paths(lay: Layout, paths: Iterable[Path] | None = None, *,
         config.preload()
     global _SHARED
     _SHARED = (lay, config, today, lean)
-    return ValidationResult(results + map_chunks(_validate_chunk, todo, POOL_MIN, "检查材料"))
+    return ValidationResult(results + refusals(lay, refused)
+                            + map_chunks(_validate_chunk, todo, POOL_MIN, "检查材料"))
 
 
 _SHARED: tuple[Layout, Config, date, bool] | None = None    # what forked workers inherit
