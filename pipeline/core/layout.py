@@ -201,6 +201,9 @@ def _parts(path: Path) -> tuple[str, ...]:
     return path.parts
 
 
+UNREADABLE_FOLDER = "无法读取这个文件夹：没有读取权限，其中的材料没有检查（请检查文件夹的权限设置）"
+
+
 def _match(root: Path, folder: Path, rests: list[list[str]], found: list[Path],
            refused: list[tuple[Path, str, str]]) -> None:
     """The paths under ``folder`` matching the remaining glob parts, links never followed
@@ -210,7 +213,8 @@ def _match(root: Path, folder: Path, rests: list[list[str]], found: list[Path],
         try:
             names = sorted(n for n in os.listdir(folder) if not n.startswith("."))
         except PermissionError:
-            refused.append((folder, "folder-unreadable", "无法读取这个文件夹：没有权限，其中的材料没有检查"))
+            refused.append((folder, "folder-unreadable", UNREADABLE_FOLDER))
+            return
         except OSError:
             pass
     wanted: dict[str, list[list[str]]] = {}
@@ -221,6 +225,9 @@ def _match(root: Path, folder: Path, rests: list[list[str]], found: list[Path],
         path = folder / name
         try:
             mode = os.lstat(path).st_mode
+        except PermissionError:             # a folder that can be entered by name only
+            refused.append((folder, "folder-unreadable", UNREADABLE_FOLDER))
+            return
         except OSError:
             continue
         if [] in tails:

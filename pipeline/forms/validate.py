@@ -80,8 +80,7 @@ def _yaml_under(lay: Layout, folder: Path, refused: list[tuple[Path, str, str]])
 
     def unreadable(error: OSError) -> None:
         if error.filename is not None:
-            refused.append((Path(error.filename), "folder-unreadable",
-                            "无法读取这个文件夹：没有权限，其中的材料没有检查"))
+            refused.append((Path(error.filename), "folder-unreadable", layout.UNREADABLE_FOLDER))
 
     found = []
     for top, dirs, names in os.walk(folder, onerror=unreadable):
@@ -160,10 +159,15 @@ def validate_one(lay: Layout, path: Path, config: Config, today: date) -> FileRe
     """Dispatch one file to the validator of its kind."""
     rel = lay.rel(path)
     kind = layout.classify(rel)
-    if not path.exists():
+    if not os.path.lexists(path):
         return FileResult(rel, "", [Problem(rel, 0, 0, "", "file-missing", "文件不存在")])
     if kind is None or kind.kind not in VALIDATORS:
         return FileResult(rel, "", [Problem(rel, 0, 0, "", "unknown-file",
                                             "不认识的文件：申报表应为 submissions/<年度>/<学会>/application.yaml，"
                                             "审核决定为 reviews/<年度>/<学会>/decision.yaml")])
-    return VALIDATORS[kind.kind](lay, path, kind, config, today)
+    try:
+        return VALIDATORS[kind.kind](lay, path, kind, config, today)
+    except PermissionError as e:        # a folder beside it (its application's) cannot be read
+        where = lay.rel(Path(e.filename)) if e.filename else rel
+        return FileResult(rel, "", [Problem(rel, 0, 0, "", "file-unreadable",
+                                            f"无法读取「{where}」：没有读取权限（请检查文件夹的权限设置）")])
