@@ -24,7 +24,7 @@ from typing import TextIO
 from watchdog import events as ev
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
-from watchdog.observers.polling import PollingObserver
+from watchdog.observers.polling import PollingObserverVFS
 
 from pipeline import reading
 from pipeline import run as orchestrator
@@ -93,7 +93,8 @@ class Watcher:
         self.ready = threading.Event()  # set once the first full run is done
         self._root = os.path.realpath(lay.root)  # events name real paths (macOS: /private/tmp)
         self._base = Path(self._root)
-        self._observer: BaseObserver = PollingObserver() if polling else Observer()
+        self._observer: BaseObserver = (   # polling lstat-s: a link to / is never walked
+            PollingObserverVFS(os.lstat, os.scandir) if polling else Observer())
         self._handler = _Handler(self.notice)
         self._watches: dict[str, ObservedWatch] = {}
         self._lock = threading.Lock()
@@ -206,6 +207,8 @@ class Watcher:
 
     def _walk(self, folder: Path) -> Iterator[str]:
         """Repository-relative paths of the files under a folder, ignored names left out."""
+        if folder.is_symlink():             # never walked through (its reads are refused)
+            return
         for top, dirs, names in os.walk(folder):
             dirs[:] = [d for d in dirs if d != ".git"]
             for name in names:
@@ -234,7 +237,7 @@ class Watcher:
         out: set[str] = set()
         for rel in rels:
             path = self._base / rel
-            if path.is_dir():
+            if path.is_dir() and not path.is_symlink():     # a link is judged, not walked
                 out.update(self._walk(path))
             elif path.exists():
                 out.add(rel)

@@ -7,6 +7,7 @@ stage of decision.yaml stays as it was typed.
 from __future__ import annotations
 
 import json
+import os
 from datetime import date
 from pathlib import Path
 from typing import TextIO
@@ -19,8 +20,10 @@ from pipeline.core import status
 from pipeline.core.layout import Layout
 from pipeline.errors import QianghuiError
 from pipeline.forms.loading import problem_from_error
-from pipeline.forms.yamlio import YamlError, load_bytes, load_file, replace_block
+from pipeline.forms.scaffold import check_folder
+from pipeline.forms.yamlio import MAX_BYTES, YamlError, load_bytes, load_file, replace_block
 from pipeline.history.vcs import Vcs
+from pipeline.reading import ReadError, read_bounded
 from schemas.decision import Decision
 
 DECISION_HEADER = """\
@@ -65,6 +68,7 @@ def review(lay: Layout, year: int, society: str, *, outcome: str, opinion: str,
         raise QianghuiError(f"{lay.rel(target)} 有尚未提交到 git 的修改：只能审核已提交的版本")
     version = "sha256:" + load_file(target, lay.rel(target)).sha256
     block = verdict_block(stage, outcome, opinion, person.id, today or date.today(), version)
+    check_folder(lay, lay.decision(year, society).parent)     # never written through a link
     write_decision(lay.decision(year, society), stage, block)
     return vcs.commit([lay.decision(year, society)],
                       f"审核{stage}：{project.society_name} {outcome}\n\n{opinion.strip()}")
@@ -80,10 +84,12 @@ def verdict_block(stage: str, outcome: str, opinion: str, reviewer: str, day: da
 
 def write_decision(path: Path, stage: str, block: str) -> None:
     """Replace (or add) one stage of decision.yaml, keeping the other stage as it was typed."""
-    if path.exists():
-        original = path.read_bytes()
-        try:
+    if os.path.lexists(path):
+        try:                        # bounded, never a FIFO or a link (pipeline.reading)
+            original = read_bounded(path, MAX_BYTES)
             text = replace_block(load_bytes(original, path.name), stage, block)
+        except ReadError as e:
+            raise QianghuiError(f"{path} 无法读取，未作修改：{e.message}") from e
         except YamlError as e:
             raise QianghuiError(f"{path} 无法读取，未作修改", e.problems) from e
     else:

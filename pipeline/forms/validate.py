@@ -112,7 +112,8 @@ def validate_paths(lay: Layout, paths: Iterable[Path] | None = None, *,
     today = today or date.today()
     results = list(config.results)
     seen = {r.path for r in results}
-    todo, refused = [], []
+    todo: list[Path] = []
+    refused: list[tuple[Path, str, str]] = []
     for path in collect_targets(lay, paths, refused):
         rel = lay.rel(path)
         if rel not in seen:

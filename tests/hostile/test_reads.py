@@ -1,7 +1,7 @@
 """Hostile reads: every file the engine opens is a regular file read up to a limit — a FIFO, a
 socket, a device, a file of many gigabytes or one that cannot be read gets a Chinese message
-naming it, never a hang or a traceback; the watcher, seeing such a file appear, names it and
-keeps serving saves."""
+naming it, never a hang or a traceback; the watcher, seeing such a file (or a link to /) appear,
+names it and keeps serving saves."""
 
 from __future__ import annotations
 
@@ -153,7 +153,7 @@ def wait_for(what: str, check: Callable[[], bool], out: io.StringIO) -> None:
 
 @pytest.mark.skipif(not (REPO / "templates/申报表.docx").exists(), reason="templates not built")
 @pytest.mark.parametrize("polling", [False, True], ids=["inotify", "polling"])
-@pytest.mark.parametrize("special", ["fifo", "socket"])
+@pytest.mark.parametrize("special", ["fifo", "socket", "link"])
 def test_the_watcher_names_a_special_file_and_keeps_serving(demo: Path, polling: bool,
                                                             special: str) -> None:
     out = io.StringIO()
@@ -167,6 +167,9 @@ def test_the_watcher_names_a_special_file_and_keeps_serving(demo: Path, polling:
         if special == "fifo":
             fifo(sheet)
             fifo(loose)
+        elif special == "link":
+            sheet.symlink_to("/etc/passwd")
+            loose.symlink_to("/", target_is_directory=True)
         else:
             server = unix_socket(loose)
             sheet = loose
