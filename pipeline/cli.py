@@ -304,6 +304,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 PROGRESS = ("validate", "render", "run")     # round-scale commands: progress on stderr
+OUTSIDE_A_ROUND = ("hook",)     # run in the central bare repository: the rest need config/
 
 
 def tolerate_console() -> None:
@@ -326,6 +327,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"qianghui: 目录不存在：{args.root}", file=sys.stderr)
         return 2
     lay = Layout(args.root.resolve() if args.root else find_root(Path.cwd()))
+    if args.command not in OUTSIDE_A_ROUND and not (lay.root / "config").is_dir():
+        where = f"「{args.root}」" if args.root else f"当前目录（{lay.root}）及其上级"
+        print(f"qianghui: {where}不是申报仓库（没有 config/ 文件夹）：请在仓库里运行，或用 -C 指定仓库",
+              file=sys.stderr)
+        return 2
     from pipeline import progress
 
     progress.enable(sys.stderr if args.command in PROGRESS else None)

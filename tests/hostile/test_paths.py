@@ -151,3 +151,12 @@ def test_new_still_creates_a_fresh_application(demo: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     assert (demo / "submissions/2022/hbsl/application.yaml").is_file()
     assert (demo / "submissions/2022/hbsl/files").is_dir()
+
+
+@pytest.mark.parametrize("command", ["validate", "run", "render"])
+def test_a_root_that_is_not_a_repository_gets_nothing_written(tmp_path: Path,
+                                                               command: str) -> None:
+    empty = tmp_path / "not-a-round"
+    empty.mkdir()
+    assert_refused(attempt(empty, command, timeout=30), 2, "不是申报仓库")
+    assert list(empty.iterdir()) == []
