@@ -93,17 +93,17 @@ def digest(path: Path, inside: int = 1) -> str:
 def check_regular(path: Path, inside: int = 1) -> os.stat_result:
     """The ``lstat`` of ``path`` when it is a regular file reached without a link, else a
     ReadError saying what it is instead."""
+    root = path.parents[max(inside, 1) - 1]
+    link = link_between(path, inside)           # first: what lies beyond a link is not judged
+    if link is not None:
+        raise ReadError(LINK, link_message(link, root))
     try:
         info = os.lstat(path)
     except (FileNotFoundError, NotADirectoryError) as e:
         raise ReadError(MISSING, "文件不存在（可能刚被删除或移动）") from e
     except OSError as e:
         raise ReadError(UNREADABLE, unreadable(e)) from e
-    root = path.parents[max(inside, 1) - 1]
     _refuse_special(path, info, root)
-    link = link_between(path, inside)
-    if link is not None:
-        raise ReadError(LINK, link_message(link, root))
     return info
 
 

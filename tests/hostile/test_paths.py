@@ -160,3 +160,10 @@ def test_a_root_that_is_not_a_repository_gets_nothing_written(tmp_path: Path,
     empty.mkdir()
     assert_refused(attempt(empty, command, timeout=30), 2, "不是申报仓库")
     assert list(empty.iterdir()) == []
+
+
+@pytest.mark.parametrize("target", ["plan.yaml", "nowhere.yaml"], ids=["loop", "dangling"])
+def test_a_looping_or_dangling_link_is_named(demo: Path, target: str) -> None:
+    (demo / "submissions/2022/hbjx/plan.yaml").symlink_to(target)
+    assert_refused(attempt(demo, "validate", timeout=30), 1, "submissions/2022/hbjx/plan.yaml",
+                   "链接")
