@@ -107,6 +107,18 @@ def check_regular(path: Path, inside: int = 1) -> os.stat_result:
     return info
 
 
+def absent(path: Path) -> bool:
+    """Not there at all. A link (even dangling), or a file in a folder that cannot be read, is
+    there: reading it says what is wrong (``Path.exists`` answers False, or raises)."""
+    try:
+        os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return True
+    except OSError:
+        return False
+    return False
+
+
 def link_between(path: Path, inside: int) -> Path | None:
     """The first folder among the last ``inside`` parts of ``path`` that is a link (or None)."""
     for level in range(inside - 2, -1, -1):          # from the repository root downward

@@ -133,8 +133,8 @@ class Layout:
         inside = len(path.relative_to(self.root).parts)
         for level in range(inside - 1, -1, -1):       # from the root down to the path itself
             step = path.parents[level - 1] if level else path
-            if step.is_symlink():
-                said = link_message(step, self.root)
+            if os.path.islink(step):                  # False when it cannot be looked at:
+                said = link_message(step, self.root)    # the reader then says why
                 raise QianghuiError(said if step == path else f"「{name}」：{said}")
         return path
 

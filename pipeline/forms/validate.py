@@ -21,6 +21,7 @@ from pipeline.errors import Loc, Problem
 from pipeline.forms.loading import Config, FileResult, load_config
 from pipeline.forms.yamlio import Document, Mark
 from pipeline.parallel import map_chunks
+from pipeline.reading import absent
 
 
 @dataclass
@@ -67,7 +68,7 @@ def collect_targets(lay: Layout, paths: Iterable[Path] | None,
         return lay.forms(refused)
     targets: list[Path] = []
     for p in paths:
-        for path in _yaml_under(lay, p, refused) if p.is_dir() and not p.is_symlink() else [p]:
+        for path in _yaml_under(lay, p, refused) if os.path.isdir(p) and not os.path.islink(p) else [p]:
             kind = layout.classify(lay.rel(path))
             if kind is None or kind.kind not in NOT_FORMS:
                 targets.append(path)
@@ -160,7 +161,7 @@ def validate_one(lay: Layout, path: Path, config: Config, today: date) -> FileRe
     """Dispatch one file to the validator of its kind."""
     rel = lay.rel(path)
     kind = layout.classify(rel)
-    if not os.path.lexists(path):
+    if absent(path):
         return FileResult(rel, "", [Problem(rel, 0, 0, "", "file-missing", "文件不存在")])
     if kind is None or kind.kind not in VALIDATORS:
         return FileResult(rel, "", [Problem(rel, 0, 0, "", "unknown-file",

@@ -186,3 +186,9 @@ def test_the_watcher_names_a_special_file_and_keeps_serving(demo: Path, polling:
         if server is not None:
             server.close()
     assert not watcher.alive
+
+
+def test_a_form_in_an_unreadable_folder_named_on_the_command_line(shared_demo: Path) -> None:
+    (shared_demo / "submissions/2022/hbnx").chmod(0)
+    result = attempt_unprivileged(shared_demo, "validate", "submissions/2022/hbnx/application.yaml")
+    assert_refused(result, 1, "submissions/2022/hbnx/application.yaml", "没有读取权限")
