@@ -346,6 +346,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in e.problems:
             print(problem.format(), file=sys.stderr)
         return 1
+    except PermissionError as e:    # a file or folder the user cannot read, met anywhere
+        where = f"「{lay.rel(Path(e.filename))}」" if e.filename else ""
+        print(f"qianghui: 无法访问{where}：没有权限（请检查文件或文件夹的权限设置）", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:     # the reader left (`qianghui list | head`): stop quietly

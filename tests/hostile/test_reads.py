@@ -192,3 +192,10 @@ def test_a_form_in_an_unreadable_folder_named_on_the_command_line(shared_demo: P
     (shared_demo / "submissions/2022/hbnx").chmod(0)
     result = attempt_unprivileged(shared_demo, "validate", "submissions/2022/hbnx/application.yaml")
     assert_refused(result, 1, "submissions/2022/hbnx/application.yaml", "没有读取权限")
+
+
+@pytest.mark.parametrize("args", [("show", "hbnx"), ("new", "结题报告", "--学会", "hbnx", "--年度", "2022")])
+def test_a_command_on_a_project_in_an_unreadable_folder(shared_demo: Path,
+                                                        args: tuple[str, ...]) -> None:
+    (shared_demo / "submissions/2022/hbnx").chmod(0)
+    assert_refused(attempt_unprivileged(shared_demo, *args), 1, "submissions/2022/hbnx", "没有权限")
