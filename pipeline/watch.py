@@ -41,6 +41,7 @@ EVENTS: list[type[ev.FileSystemEvent]] = [  # not opened / closed_no_write: our 
     ev.FileCreatedEvent, ev.FileModifiedEvent, ev.FileMovedEvent, ev.FileDeletedEvent,
     ev.FileClosedEvent, ev.DirCreatedEvent, ev.DirMovedEvent, ev.DirDeletedEvent]
 TICK = 0.05
+HASH_LIMIT = 256 * 1024 * 1024      # bytes: above the largest attachment (100 MB)
 Key = tuple[int, str]
 
 
@@ -57,6 +58,9 @@ def digest(path: Path, inside: int = 1) -> str | None:
     device, socket or link is not opened (pipeline.reading) and gets a marker naming what it is
     (``special:`` and the reason), so it is reported once and never waited on."""
     try:
+        info = reading.check_regular(path, inside)
+        if info.st_size > HASH_LIMIT:       # larger than any accepted file: never read whole
+            return f"large:{info.st_size}:{info.st_mtime_ns}"
         return reading.digest(path, inside)
     except reading.ReadError as e:
         if e.code in (reading.MISSING, reading.FOLDER):

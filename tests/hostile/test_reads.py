@@ -153,7 +153,7 @@ def wait_for(what: str, check: Callable[[], bool], out: io.StringIO) -> None:
 
 @pytest.mark.skipif(not (REPO / "templates/申报表.docx").exists(), reason="templates not built")
 @pytest.mark.parametrize("polling", [False, True], ids=["inotify", "polling"])
-@pytest.mark.parametrize("special", ["fifo", "socket", "link"])
+@pytest.mark.parametrize("special", ["fifo", "socket", "link", "giant"])
 def test_the_watcher_names_a_special_file_and_keeps_serving(demo: Path, polling: bool,
                                                             special: str) -> None:
     out = io.StringIO()
@@ -170,6 +170,10 @@ def test_the_watcher_names_a_special_file_and_keeps_serving(demo: Path, polling:
         elif special == "link":
             sheet.symlink_to("/etc/passwd")
             loose.symlink_to("/", target_is_directory=True)
+        elif special == "giant":
+            with open(loose, "wb") as handle:
+                handle.truncate(64 * 1024 ** 3)     # sparse: hashing it would take minutes
+            sheet = loose = Path("")                 # nothing to name: it is a regular file
         else:
             server = unix_socket(loose)
             sheet = loose
