@@ -208,10 +208,12 @@ def _match(root: Path, folder: Path, rests: list[list[str]], found: list[Path],
            refused: list[tuple[Path, str, str]]) -> None:
     """The paths under ``folder`` matching the remaining glob parts, links never followed
     (written by hand: pathlib's glob follows links to folders and skips unreadable ones)."""
-    names: list[str] = []
-    if any("*" in rest[0] for rest in rests):
+    entries: dict[str, os.DirEntry[str]] = {}
+    listed = len({rest[0] for rest in rests}) > 1 or "*" in rests[0][0]   # else one lstat
+    if listed:
         try:
-            names = sorted(n for n in os.listdir(folder) if not n.startswith("."))
+            with os.scandir(folder) as listing:     # the type of each entry comes free
+                entries = {e.name: e for e in listing if not e.name.startswith(".")}
         except PermissionError:
             refused.append((folder, "folder-unreadable", UNREADABLE_FOLDER))
             return
@@ -219,12 +221,16 @@ def _match(root: Path, folder: Path, rests: list[list[str]], found: list[Path],
             pass
     wanted: dict[str, list[list[str]]] = {}
     for head, *tail in rests:
-        for name in fnmatch.filter(names, head) if "*" in head else [head]:
+        for name in fnmatch.filter(entries, head) if "*" in head else [head]:
             wanted.setdefault(name, []).append(tail)
     for name, tails in wanted.items():
         path = folder / name
+        if listed and name not in entries:
+            continue
         try:
-            mode = os.lstat(path).st_mode
+            entry = entries.get(name)
+            link, folder_here = ((entry.is_symlink(), entry.is_dir(follow_symlinks=False))
+                                 if entry is not None else _link_or_folder(path))
         except PermissionError:             # a folder that can be entered by name only
             refused.append((folder, "folder-unreadable", UNREADABLE_FOLDER))
             return
@@ -233,10 +239,16 @@ def _match(root: Path, folder: Path, rests: list[list[str]], found: list[Path],
         if [] in tails:
             found.append(path)          # the file itself (a link or a folder: its reader says so)
         deeper = [t for t in tails if t]
-        if deeper and stat.S_ISLNK(mode):
+        if deeper and link:
             refused.append((path, "folder-link", link_message(path, root)))
-        elif deeper and stat.S_ISDIR(mode):
+        elif deeper and folder_here:
             _match(root, path, deeper, found, refused)
+
+
+def _link_or_folder(path: Path) -> tuple[bool, bool]:
+    """(is a link, is a real folder) by one lstat."""
+    mode = os.lstat(path).st_mode
+    return stat.S_ISLNK(mode), stat.S_ISDIR(mode)
 
 
 def _names(folder: Path) -> list[str]:
