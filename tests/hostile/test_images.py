@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 
 from pipeline.forms import files, images
-from tests.hostile.conftest import assert_refused, attempt
+from hostile.conftest import assert_refused, attempt
 
 APP = "submissions/2022/hbjx/application.yaml"
 REPORT = "submissions/2022/hbjx/completion.yaml"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile.conftest import assert_refused, attempt, snapshot
+from hostile.conftest import assert_refused, attempt, snapshot
 
 APP = "submissions/2022/hbjx/application.yaml"
 MARK = "外部机密文本"           # typed only in the folder outside the repository

@@ -20,7 +20,7 @@ import pytest
 
 from pipeline.core.layout import Layout
 from pipeline.watch import Watcher
-from tests.hostile.conftest import QIANGHUI, REPO, assert_refused, attempt
+from hostile.conftest import QIANGHUI, REPO, assert_refused, attempt
 
 APP = "submissions/2022/hbjx/application.yaml"
 STAMP = "submissions/2022/hbjx/files/盖章页.png"
