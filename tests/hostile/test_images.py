@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from pipeline.forms import files, images
 from hostile.conftest import assert_refused, attempt
+from pipeline.forms import files, images
 
 APP = "submissions/2022/hbjx/application.yaml"
 REPORT = "submissions/2022/hbjx/completion.yaml"

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
+from hostile.conftest import QIANGHUI, REPO, assert_refused, attempt
 from pipeline.core.layout import Layout
 from pipeline.watch import Watcher
-from hostile.conftest import QIANGHUI, REPO, assert_refused, attempt
 
 APP = "submissions/2022/hbjx/application.yaml"
 STAMP = "submissions/2022/hbjx/files/盖章页.png"
