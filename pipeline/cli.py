@@ -304,7 +304,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 PROGRESS = ("validate", "render", "run")     # round-scale commands: progress on stderr
-OUTSIDE_A_ROUND = ("hook",)     # run in the central bare repository: the rest need config/
+OUTSIDE_A_ROUND = ("hook", "check-history", "diff")   # read git, not the tree (a bare repository)
 
 
 def tolerate_console() -> None:
