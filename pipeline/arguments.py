@@ -16,6 +16,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, NoReturn
 
+from schemas.characters import IDENTIFIER
+
 _TYPES = {"int": "整数", "float": "数字", "day": "日期（如 2022-05-20）",
           "amount": "金额（元，只写数字，最多两位小数，如 20000）",
           "score": "分数（只写数字，最多两位小数，如 85.5）", "year": "年度（四位数字，如 2022）",
@@ -67,16 +69,6 @@ def year(text: str) -> int:
     return value
 
 
-def society(text: str) -> str:
-    """A society id (`qianghui show hbjx`), as the registry's ids are written: it names a folder,
-    so nothing else (`..`, `/`, a name too long for the file system) may reach a path."""
-    from schemas.types import IDENTIFIER
-
-    if not re.fullmatch(IDENTIFIER, text, re.ASCII):
-        raise ValueError(text)
-    return text
-
-
 def words(text: str) -> str:
     """Text written into a form (`review -m 意见`): what the command line delivered must be UTF-8
     (bytes that are not arrive as lone surrogates, which no file can hold)."""
@@ -107,6 +99,22 @@ def day(text: str) -> date:
     if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", typed, re.ASCII):
         raise ValueError(text)
     return date.fromisoformat(typed)
+
+
+_SOCIETY_ID = re.compile(IDENTIFIER, re.ASCII)     # as the registry writes ids: never a path
+_IN_SUBMISSIONS = re.compile(rf"^(?:\./)?submissions/(\d{{4}})/({IDENTIFIER})(?:/.*)?$", re.ASCII)
+
+
+def society(text: str) -> str:
+    """A society id typed on the command line (hbjx). A path (a folder name, ``..``) is never
+    taken for one: it would name a folder outside submissions/ — the message says what to type."""
+    if _SOCIETY_ID.fullmatch(text):
+        return text
+    inside = _IN_SUBMISSIONS.match(text.replace("\\", "/"))
+    if inside:
+        raise argparse.ArgumentTypeError(f"「{text}」是路径，不是学会 id：请写 {inside[2]} --年度 {inside[1]}")
+    what = "是路径，不是学会 id" if re.search(r"[/\\]|\.\.", text) else "不是学会 id"
+    raise argparse.ArgumentTypeError(f"「{text}」{what}：学会 id 由小写字母、数字和连字符组成，如 hbjx")
 
 
 def translate(message: str) -> str:

@@ -34,14 +34,7 @@ def _validate(a: argparse.Namespace, lay: Layout) -> int:
     from pipeline.commands import validate
 
     here = lay.root if a.root else Path.cwd()
-    return validate.command(lay, [_under(lay, here, p) for p in a.paths], a.format, sys.stdout)
-
-
-def _under(lay: Layout, here: Path, name: str) -> Path:
-    """A path as typed, made absolute: relative to the folder the command runs in (with -C,
-    like git -C, the repository), else to the repository root."""
-    path = here / name
-    return path if path.exists() else lay.root / name
+    return validate.command(lay, [lay.argument(p, here) for p in a.paths], a.format, sys.stdout)
 
 
 def _new(a: argparse.Namespace, lay: Layout) -> int:
@@ -168,7 +161,8 @@ def _export(a: argparse.Namespace, lay: Layout) -> int:
 def _verify(a: argparse.Namespace, lay: Layout) -> int:
     from pipeline.commands import verify
 
-    return verify.command(lay, _under(lay, lay.root if a.root else Path.cwd(), a.file), a.at,
+    here = lay.root if a.root else Path.cwd()       # a document may come from anywhere
+    return verify.command(lay, here / a.file if (here / a.file).exists() else lay.root / a.file, a.at,
                           sys.stdout)
 
 
@@ -310,6 +304,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 PROGRESS = ("validate", "render", "run")     # round-scale commands: progress on stderr
+OUTSIDE_A_ROUND = ("hook", "check-history", "diff")   # read git, not the tree (a bare repository)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -330,8 +325,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     from pipeline import progress
 
     progress.enable(sys.stderr if args.command in PROGRESS else None)
+    lay: Layout | None = None
     try:
         lay = Layout(args.root.resolve() if args.root else find_root(Path.cwd()))
+        if args.command not in OUTSIDE_A_ROUND and not (lay.root / "config").is_dir():
+            where = f"「{args.root}」" if args.root else f"当前目录（{lay.root}）及其上级"
+            raise UsageError(f"{where}不是申报仓库（没有 config/ 文件夹）：请在仓库里运行，或用 -C 指定仓库")
         code = int(args.handler(args, lay))
         console.finish()
         return code
@@ -348,6 +347,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             console.say(f"qianghui: {e.message}")
         for problem in e.problems:
             console.say(problem.format())
+        return 1
+    except PermissionError as e:    # a file or folder the user cannot read, met anywhere
+        where = f"「{lay.rel(Path(e.filename)) if lay else e.filename}」" if e.filename else ""
+        console.say(f"qianghui: 无法访问{where}：没有权限（请检查文件或文件夹的权限设置）")
         return 1
     except KeyboardInterrupt:
         return 130

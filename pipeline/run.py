@@ -17,7 +17,7 @@ from pipeline.core.projects import Index, Project, build_projects
 from pipeline.documents.shard import Shard, share
 from pipeline.errors import Problem
 from pipeline.forms.loading import Config, load_config
-from pipeline.forms.validate import ValidationResult, collect_targets, validate_paths
+from pipeline.forms.validate import ValidationResult, collect_targets, refusals, validate_paths
 from pipeline.state.status_file import write_status
 
 if TYPE_CHECKING:                 # planning and documents are imported only to render
@@ -107,7 +107,8 @@ def check_named(lay: Layout, paths: Iterable[Path], *, today: date | None = None
     """The named files (folders expanded) judged exactly as a whole-tree run judges them: every
     file that decides their projects' status is loaded beside them, and only the named files
     (with the config, which every answer rests on) are reported."""
-    named = collect_targets(lay, paths)
+    refused: list[tuple[Path, str, str]] = []
+    named = collect_targets(lay, paths, refused)
     owners = set()
     for path in named:
         kind = layout.classify(lay.rel(path))
@@ -116,7 +117,8 @@ def check_named(lay: Layout, paths: Iterable[Path], *, today: date | None = None
     context = layout.in_order({*named, *project_files(lay, owners)})
     validation, _, config = evaluate(lay, context, today=today, lean=lean)
     wanted = {lay.rel(p) for p in named} | {r.path for r in config.results}
-    return ValidationResult([f for f in validation.files if f.path in wanted])
+    return ValidationResult([f for f in validation.files if f.path in wanted]
+                            + refusals(lay, refused))
 
 
 def project_files(lay: Layout, societies: Iterable[tuple[int, str]]) -> list[Path]:

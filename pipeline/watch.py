@@ -9,7 +9,6 @@ Long because settling events (storms, editors' temporary files, rescans) is the 
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sys
 import threading
@@ -25,8 +24,9 @@ from typing import TextIO
 from watchdog import events as ev
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
-from watchdog.observers.polling import PollingObserver
+from watchdog.observers.polling import PollingObserverVFS
 
+from pipeline import reading
 from pipeline import run as orchestrator
 from pipeline.core import layout
 from pipeline.core.layout import Layout
@@ -41,6 +41,7 @@ EVENTS: list[type[ev.FileSystemEvent]] = [  # not opened / closed_no_write: our 
     ev.FileCreatedEvent, ev.FileModifiedEvent, ev.FileMovedEvent, ev.FileDeletedEvent,
     ev.FileClosedEvent, ev.DirCreatedEvent, ev.DirMovedEvent, ev.DirDeletedEvent]
 TICK = 0.05
+HASH_LIMIT = 256 * 1024 * 1024      # bytes: above the largest attachment (100 MB)
 Key = tuple[int, str]
 
 
@@ -52,18 +53,19 @@ def is_ignored(rel: str) -> bool:
     return parts[-1] in IGNORED_NAMES or any(fnmatchcase(parts[-1], g) for g in IGNORED_GLOBS)
 
 
-def digest(path: Path) -> str | None:
-    """sha256 of a file's content; None when it is gone (or not a file)."""
-    sha = hashlib.sha256()
+def digest(path: Path, inside: int = 1) -> str | None:
+    """sha256 of a file's content; None when it is gone (or a folder). Never blocks: a FIFO,
+    device, socket or link is not opened (pipeline.reading) and gets a marker naming what it is
+    (``special:`` and the reason), so it is reported once and never waited on."""
     try:
-        with path.open("rb") as f:
-            for chunk in iter(lambda: f.read(1 << 20), b""):
-                sha.update(chunk)
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-        return None
-    except OSError as e:
-        return f"unreadable:{e.errno}"
-    return sha.hexdigest()
+        info = reading.check_regular(path, inside)
+        if info.st_size > HASH_LIMIT:       # larger than any accepted file: never read whole
+            return f"large:{info.st_size}:{info.st_mtime_ns}"
+        return reading.digest(path, inside)
+    except reading.ReadError as e:
+        if e.code in (reading.MISSING, reading.FOLDER):
+            return None
+        return f"special:{e.message}"
 
 
 def errors_of(p: Project) -> tuple[str, ...]:
@@ -95,7 +97,8 @@ class Watcher:
         self.ready = threading.Event()  # set once the first full run is done
         self._root = os.path.realpath(lay.root)  # events name real paths (macOS: /private/tmp)
         self._base = Path(self._root)
-        self._observer: BaseObserver = PollingObserver() if polling else Observer()
+        self._observer: BaseObserver = (   # polling lstat-s: a link to / is never walked
+            PollingObserverVFS(os.lstat, os.scandir) if polling else Observer())
         self._handler = _Handler(self.notice)
         self._watches: dict[str, ObservedWatch] = {}
         self._lock = threading.Lock()
@@ -187,7 +190,8 @@ class Watcher:
     def _initial(self) -> None:
         """Snapshot and hash the watched trees, then run everything once."""
         self._snapshot = self._scan()
-        self._hashes = {r: h for r in self._snapshot if (h := digest(self._base / r))}
+        self._hashes = {r: h for r in self._snapshot
+                        if (h := digest(self._base / r, r.count("/") + 1))}
         self._report(orchestrator.run(self.lay, site=True), None, [])
         self._say(f"{_now()} 正在监视 {'/ '.join(WATCHED)}/（Ctrl-C 退出）")
 
@@ -207,6 +211,8 @@ class Watcher:
 
     def _walk(self, folder: Path) -> Iterator[str]:
         """Repository-relative paths of the files under a folder, ignored names left out."""
+        if folder.is_symlink():             # never walked through (its reads are refused)
+            return
         for top, dirs, names in os.walk(folder):
             dirs[:] = [d for d in dirs if d != ".git"]
             for name in names:
@@ -235,7 +241,7 @@ class Watcher:
         out: set[str] = set()
         for rel in rels:
             path = self._base / rel
-            if path.is_dir():
+            if path.is_dir() and not path.is_symlink():     # a link is judged, not walked
                 out.update(self._walk(path))
             elif path.exists():
                 out.add(rel)
@@ -247,9 +253,11 @@ class Watcher:
         """The paths whose content differs from when they were last handled (deletion counts)."""
         changed = []
         for rel in sorted(rels):
-            new = digest(self._base / rel)
+            new = digest(self._base / rel, rel.count("/") + 1)
             if new != self._hashes.get(rel):
                 changed.append(rel)
+                if new is not None and new.startswith("special:"):
+                    self._say(f"{_now()} {rel}：{new.removeprefix('special:')}（已跳过，继续监视）")
                 if new is None:
                     del self._hashes[rel]
                 else:

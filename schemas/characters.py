@@ -45,3 +45,7 @@ def invisible_message(char: str) -> str:
 def hidden_message(char: str) -> str:
     """The message for either kind (a bidi control, or an invisible character)."""
     return bidi_message(char) if char in BIDI_NAMES else invisible_message(char)
+
+
+# An id (a society, a person): also a folder name, so never a path, an option or a pathspec.
+IDENTIFIER = "[a-z0-9][a-z0-9-]{0,39}"

@@ -24,7 +24,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from schemas.characters import HIDDEN, hidden_message
+from schemas.characters import HIDDEN, IDENTIFIER, hidden_message
 
 BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
 
@@ -60,8 +60,8 @@ def _visible_text(value: Any) -> Any:
 
 
 Identifier = Annotated[str, BeforeValidator(_visible_text),
-                       StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$"),
-                       WithJsonSchema({"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,39}$",
+                       StringConstraints(pattern=f"^{IDENTIFIER}$"),
+                       WithJsonSchema({"type": "string", "pattern": f"^{IDENTIFIER}$",
                                        "errorMessage": "应为小写字母、数字和连字符组成的 id，如 hbjx"})]
 def halfwidth(value: Any) -> Any:
     """Full-width digits typed with a Chinese input method (２００００) read as 20000."""

@@ -11,8 +11,8 @@ from pipeline.core.layout import Layout
 from pipeline.core.projects import Project
 from pipeline.errors import Problem, QianghuiError, UsageError
 from pipeline.forms.validate import ValidationResult
+from schemas.characters import IDENTIFIER
 from schemas.registry import Person
-from schemas.types import IDENTIFIER
 
 if TYPE_CHECKING:                 # git (and GitPython) only for the commands that commit
     from pipeline.history.vcs import Vcs

@@ -7,6 +7,7 @@ stage of decision.yaml stays as it was typed.
 from __future__ import annotations
 
 import json
+import os
 from datetime import date
 from pathlib import Path
 from typing import TextIO
@@ -26,8 +27,10 @@ from pipeline.core import status
 from pipeline.core.layout import Layout
 from pipeline.errors import Problem, QianghuiError
 from pipeline.forms.loading import problem_from_error
-from pipeline.forms.yamlio import YamlError, load_bytes, load_file, replace_block
+from pipeline.forms.scaffold import check_folder
+from pipeline.forms.yamlio import MAX_BYTES, YamlError, load_bytes, load_file, replace_block
 from pipeline.history.vcs import Vcs
+from pipeline.reading import ReadError, read_bounded
 from pipeline.transaction import Transaction
 from schemas.decision import Decision
 
@@ -72,11 +75,12 @@ def review(lay: Layout, year: int, society: str, *, outcome: str, opinion: str,
     version = "sha256:" + load_file(target, lay.rel(target)).sha256
     block = verdict_block(stage, outcome, opinion, person.id, today or date.today(), version)
     path = lay.decision(year, society)
+    check_folder(lay, path.parent)                  # never written through a link
     data = decision_bytes(path, stage, block)
     with Transaction([path], vcs, [path], shown=lay.rel) as tx:     # any failure: as it was
         tx.write(path, data)
         tx.reject(f"写入的 {lay.rel(path)} 有错误，未提交：", errors_of(lay, path))
-        return tx.commit(f"审核{stage}：{project.society_name} {outcome}\n\n{opinion}")
+        return tx.commit(f"审核{stage}：{project.society_name} {outcome}\n\n{opinion.strip()}")
 
 
 def errors_of(lay: Layout, path: Path) -> list[Problem]:
@@ -96,10 +100,12 @@ def verdict_block(stage: str, outcome: str, opinion: str, reviewer: str, day: da
 
 def decision_bytes(path: Path, stage: str, block: str) -> bytes:
     """decision.yaml with one stage replaced (or added), the other stage kept as it was typed."""
-    if path.exists():
-        original = path.read_bytes()
-        try:
+    if os.path.lexists(path):
+        try:                        # bounded, never a FIFO or a link (pipeline.reading)
+            original = read_bounded(path, MAX_BYTES)
             text = replace_block(load_bytes(original, path.name), stage, block)
+        except ReadError as e:
+            raise QianghuiError(f"{path} 无法读取，未作修改：{e.message}") from e
         except YamlError as e:
             raise QianghuiError(f"{path} 无法读取，未作修改", e.problems) from e
     else:

@@ -3,6 +3,9 @@ score sheets, problems, documents."""
 
 from __future__ import annotations
 
+import os
+import stat
+from pathlib import Path
 from typing import TextIO
 
 from pipeline.commands.common import default_year, find_project
@@ -25,10 +28,7 @@ def describe(lay: Layout, project: Project) -> str:
              f"状态：{project.status}", *(f"  不符合条件：{r}" for r in project.ineligible), ""]
     lines += [f"{messages.field_path(loc)}：{value}" for loc, value in iter_scalars(project.raw)
               if value is not None]
-    folder = lay.submission_dir(project.year, project.society)
-    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix != ".yaml")
-    lines += ["", "文件："] + [f"  {p.relative_to(folder)}（{p.stat().st_size / 1024:.0f} KB）"
-                             for p in files] or ["  （无）"]
+    lines += ["", "文件：", *(files(lay.submission_dir(project.year, project.society)) or ["  （无）"])]
     lines += ["", *decisions(lay, project)]
     lines += ["", *sheets(lay, project)]
     if project.application.problems:
@@ -36,6 +36,26 @@ def describe(lay: Layout, project: Project) -> str:
     if project.documents:
         lines += ["", "文档："] + [f"  {d}" for d in project.documents]
     return "\n".join(lines)
+
+
+def files(folder: Path) -> list[str]:
+    """The society's files beside its forms, with their sizes; a link is named, never followed."""
+    out = []
+    for top, dirs, names in os.walk(folder):
+        dirs.sort()
+        for name in sorted(names + [d for d in dirs if os.path.islink(os.path.join(top, d))]):
+            path = Path(top, name)
+            if path.suffix == ".yaml" and not path.is_symlink():
+                continue
+            info = path.lstat()
+            if stat.S_ISLNK(info.st_mode):
+                size = "符号链接，未读取"
+            elif not stat.S_ISREG(info.st_mode):
+                size = "不是普通文件"
+            else:
+                size = f"{info.st_size / 1024:.0f} KB"
+            out.append(f"  {path.relative_to(folder).as_posix()}（{size}）")
+    return out
 
 
 def decisions(lay: Layout, project: Project) -> list[str]:

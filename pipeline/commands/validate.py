@@ -9,6 +9,7 @@ from typing import TextIO
 from pipeline.core.layout import Layout
 from pipeline.errors import UsageError
 from pipeline.forms import report
+from pipeline.reading import absent
 from pipeline.run import check_named, evaluate
 
 FORMATS = tuple(report.PROBLEM_FORMATS)
@@ -16,7 +17,7 @@ FORMATS = tuple(report.PROBLEM_FORMATS)
 
 def command(lay: Layout, paths: list[Path], fmt: str, out: TextIO, today: date | None = None) -> int:
     """Exit 0 when every form checked is clean, 1 when one has a problem."""
-    missing = [p for p in paths if not p.exists()]
+    missing = [p for p in paths if absent(p)]
     if missing:
         raise UsageError("找不到：" + "、".join(str(p) for p in missing))
     if paths:
@@ -26,3 +27,4 @@ def command(lay: Layout, paths: list[Path], fmt: str, out: TextIO, today: date |
     print(report.PROBLEM_FORMATS[fmt](result.problems + result.warnings, result.summary()),
           file=out)
     return 0 if result.ok else 1
+

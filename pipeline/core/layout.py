@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import re
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 from pipeline.core import kinds
+from pipeline.errors import QianghuiError, UsageError
+from pipeline.reading import link_message
 
 APPLICATION = "application"
 COMPLETION = "completion"
@@ -116,6 +120,24 @@ class Layout:
         except ValueError:
             return str(path)
 
+    def argument(self, name: str, here: Path) -> Path:
+        """A path typed on the command line, made absolute: relative to ``here`` (the folder the
+        command runs in; with -C, like git -C, the repository) when it exists there, else to
+        the root. A UsageError naming it when it leads out of the repository (an absolute path
+        elsewhere, ``..``), a QianghuiError when it or a folder on the way is a link."""
+        path = Path(os.path.normpath(here / name))
+        if not os.path.lexists(path):
+            path = Path(os.path.normpath(self.root / name))
+        if path != self.root and not path.is_relative_to(self.root):
+            raise UsageError(f"「{name}」在仓库（{self.root}）之外：只能指定仓库里的文件或文件夹")
+        inside = len(path.relative_to(self.root).parts)
+        for level in range(inside - 1, -1, -1):       # from the root down to the path itself
+            step = path.parents[level - 1] if level else path
+            if os.path.islink(step):                  # False when it cannot be looked at:
+                said = link_message(step, self.root)    # the reader then says why
+                raise QianghuiError(said if step == path else f"「{name}」：{said}")
+        return path
+
     @cached_property
     def _prefix(self) -> str:
         return str(self.root).rstrip("/") + "/" if self.root.is_absolute() else "\0"
@@ -124,9 +146,17 @@ class Layout:
         """Every application.yaml in the tree, sorted by year then society."""
         return sorted((self.root / "submissions").glob("*/*/application.yaml"))
 
-    def forms(self) -> list[Path]:
-        """Every form file the validator knows: applications, reports, decisions, selections."""
-        return sorted(p for k in kinds.forms() for p in self.root.glob(k.glob))
+    def forms(self, refused: list[tuple[Path, str, str]] | None = None) -> list[Path]:
+        """Every form file the validator knows: applications, reports, decisions, selections.
+
+        One walk for every kind's path template that never follows a link: a linked or
+        unreadable folder on the way is added to ``refused`` (path, code, Chinese reason)
+        instead, so the whole-tree run reports it rather than reading through it or
+        silently skipping what is inside."""
+        found: list[Path] = []
+        _match(self.root, self.root, [k.glob.split("/") for k in kinds.forms()], found,
+               [] if refused is None else refused)
+        return sorted(found)
 
     def own_forms(self, year: int, society: str) -> list[Path]:
         """The existing forms of one project (one directory listing per folder, no globbing)."""
@@ -169,6 +199,56 @@ def in_order(paths: Iterable[Path]) -> list[Path]:
 
 def _parts(path: Path) -> tuple[str, ...]:
     return path.parts
+
+
+UNREADABLE_FOLDER = "无法读取这个文件夹：没有读取权限，其中的材料没有检查（请检查文件夹的权限设置）"
+
+
+def _match(root: Path, folder: Path, rests: list[list[str]], found: list[Path],
+           refused: list[tuple[Path, str, str]]) -> None:
+    """The paths under ``folder`` matching the remaining glob parts, links never followed
+    (written by hand: pathlib's glob follows links to folders and skips unreadable ones)."""
+    entries: dict[str, os.DirEntry[str]] = {}
+    listed = len({rest[0] for rest in rests}) > 1 or "*" in rests[0][0]   # else one lstat
+    if listed:
+        try:
+            with os.scandir(folder) as listing:     # the type of each entry comes free
+                entries = {e.name: e for e in listing if not e.name.startswith(".")}
+        except PermissionError:
+            refused.append((folder, "folder-unreadable", UNREADABLE_FOLDER))
+            return
+        except OSError:
+            pass
+    wanted: dict[str, list[list[str]]] = {}
+    for head, *tail in rests:
+        for name in fnmatch.filter(entries, head) if "*" in head else [head]:
+            wanted.setdefault(name, []).append(tail)
+    for name, tails in wanted.items():
+        path = folder / name
+        if listed and name not in entries:
+            continue
+        try:
+            entry = entries.get(name)
+            link, folder_here = ((entry.is_symlink(), entry.is_dir(follow_symlinks=False))
+                                 if entry is not None else _link_or_folder(path))
+        except PermissionError:             # a folder that can be entered by name only
+            refused.append((folder, "folder-unreadable", UNREADABLE_FOLDER))
+            return
+        except OSError:
+            continue
+        if [] in tails:
+            found.append(path)          # the file itself (a link or a folder: its reader says so)
+        deeper = [t for t in tails if t]
+        if deeper and link:
+            refused.append((path, "folder-link", link_message(path, root)))
+        elif deeper and folder_here:
+            _match(root, path, deeper, found, refused)
+
+
+def _link_or_folder(path: Path) -> tuple[bool, bool]:
+    """(is a link, is a real folder) by one lstat."""
+    mode = os.lstat(path).st_mode
+    return stat.S_ISLNK(mode), stat.S_ISDIR(mode)
 
 
 def _names(folder: Path) -> list[str]:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from pipeline import __version__
+from pipeline import __version__, reading
 from pipeline.errors import QianghuiError
 from pipeline.state.engine import fingerprint
 from pipeline.state.manifest import file_digest
@@ -120,7 +120,10 @@ def git_blob_id(path: Path) -> str:
 
 @lru_cache(maxsize=4096)
 def _blob_id(path: Path, mtime_ns: int, size: int) -> str:
-    data = path.read_bytes()
+    try:
+        data = reading.read_bounded(path, size)     # never blocks on a FIFO
+    except reading.ReadError:
+        return ""
     return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
 
 

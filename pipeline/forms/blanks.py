@@ -156,7 +156,7 @@ def completion(req: Request) -> Path:
     text = modeline(req.lay, target, "completion") + REPORT.format(
         name=society.name, project=data.get("项目名称") or "", society=society.id, year=req.year,
         goals=goal_lines or "  - 目标:\n    完成:\n", finance=finance or "  - 项目:\n    预算:\n    实际:\n")
-    write_new(req.lay, target, text)
+    write_new(req.lay, target, text, target.parent / "files")
     (target.parent / "files").mkdir(exist_ok=True)
     return target
 

@@ -22,7 +22,8 @@ from pipeline.core.layout import Layout
 from pipeline.errors import Finding, Problem, QianghuiError
 from pipeline.forms import messages
 from pipeline.forms.config import check_config
-from pipeline.forms.yamlio import Document, YamlError, load_file
+from pipeline.forms.yamlio import MAX_BYTES, Document, YamlError, inside_parts, load_file
+from pipeline.reading import ReadError, read_bounded
 from pipeline.state.engine import fingerprint
 from pipeline.state.pickles import load_pickle, save_pickle
 from schemas.characters import invisible_message
@@ -238,13 +239,15 @@ class ConfigFile:
     def __init__(self, lay: Layout, path: Path, kind: str, model: type[BaseModel]) -> None:
         self.lay, self.path, self.kind, self.cls = lay, path, kind, model
         self.store: Path | None = None
-        try:                        # named by path and content: a program-2023.yaml copied
-            raw = path.read_bytes()     # from a valid program-2022.yaml is judged on its own
-            digest = hashlib.sha256(raw).hexdigest()
+        try:                    # bounded and never blocking (a FIFO): a file not read here
+            raw = read_bounded(path, MAX_BYTES, inside_parts(path, lay.rel(path)))
+            digest = hashlib.sha256(raw).hexdigest()      # is reported by load_form below
+            # named by path and content: a program-2023.yaml copied from a valid
+            # program-2022.yaml is judged on its own
             key = hashlib.sha256(lay.rel(path).encode() + b"\0" + raw).hexdigest()
             self.store = lay.build / ".cache" / f"{kind}-{key[:40]}-{fingerprint()}.pickle"
-        except OSError:
-            pass
+        except ReadError:
+            digest = ""
         if self.store is not None and self.store.is_file():
             self.result = FileResult(lay.rel(path), kind, [], None, None, digest)
             self._loaded = False

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -105,13 +107,17 @@ def scaffold(lay: Layout, year: int, society: Society, deadline: str, amount: st
     text = TEMPLATE.format(name=society.name, society=society.id, year=year,
                            org_name=society.org_name, deadline=deadline, amount=amount,
                            path=lay.rel(target))
-    write_new(lay, target, text)
+    write_new(lay, target, text, target.parent / "files")
     (target.parent / "files").mkdir(exist_ok=True)
     return target
 
 
-def write_new(lay: Layout, target: Path, text: str) -> Path:
-    """Create `target` with `text` (UTF-8, LF); an existing file is never overwritten."""
+def write_new(lay: Layout, target: Path, text: str, *folders: Path) -> Path:
+    """Create `target` with `text` (UTF-8, LF); an existing file is never overwritten. Its
+    folder and ``folders`` (made next) must be real folders where they exist: nothing is
+    written through a link, or when a file stands where a folder is to be."""
+    for folder in (target.parent, *folders):
+        check_folder(lay, folder)
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         with target.open("x", encoding="utf-8", newline="\n") as handle:
@@ -120,3 +126,24 @@ def write_new(lay: Layout, target: Path, text: str) -> Path:
         raise QianghuiError(f"{lay.rel(target)} 已经存在，不会覆盖。"
                             "如要重新开始，请先把它改名或删除。") from e
     return target
+
+
+def check_folder(lay: Layout, folder: Path) -> None:
+    """A QianghuiError naming the first step from the root to ``folder`` that exists but is a
+    link or not a folder (the missing rest is created by the caller)."""
+    from pipeline.reading import link_message, unreadable
+
+    step = lay.root
+    for part in folder.relative_to(lay.root).parts:
+        step = step / part
+        try:
+            mode = os.lstat(step).st_mode
+        except FileNotFoundError:
+            return
+        except OSError as e:
+            raise QianghuiError(f"「{lay.rel(step)}」{unreadable(e)}（没有写入任何文件）") from e
+        if stat.S_ISLNK(mode):
+            raise QianghuiError(f"{link_message(step, lay.root)}（没有写入任何文件）")
+        if not stat.S_ISDIR(mode):
+            raise QianghuiError(f"「{lay.rel(step)}」是一个文件，不是文件夹：请把它改名或删除后再运行"
+                                "（没有写入任何文件）")

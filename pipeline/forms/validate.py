@@ -9,6 +9,7 @@ broken file.
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -20,6 +21,7 @@ from pipeline.errors import Loc, Problem
 from pipeline.forms.loading import Config, FileResult, load_config
 from pipeline.forms.yamlio import Document, Mark
 from pipeline.parallel import map_chunks
+from pipeline.reading import absent
 
 
 @dataclass
@@ -55,19 +57,45 @@ VALIDATORS: dict[str, Validator] = {k.name: kinds.resolve(k.validator) for k in 
 NOT_FORMS = (layout.SUBMISSION_FILE, layout.TEMPLATE)   # attachments and templates: no report
 
 
-def collect_targets(lay: Layout, paths: Iterable[Path] | None) -> list[Path]:
+def collect_targets(lay: Layout, paths: Iterable[Path] | None,
+                    refused: list[tuple[Path, str, str]] | None = None) -> list[Path]:
     """The form files to check: everything in the tree (None), or those named (folders
     expanded). A submission's attachments (a .yaml among them too) and the templates are not
-    forms: the whole-tree run never reports on them, so naming them reports nothing either."""
+    forms: the whole-tree run never reports on them, so naming them reports nothing either.
+    No link is followed: a linked or unreadable folder goes to ``refused`` (see Layout.forms)."""
+    refused = [] if refused is None else refused
     if paths is None:
-        return lay.forms()
+        return lay.forms(refused)
     targets: list[Path] = []
     for p in paths:
-        for path in sorted(p.rglob("*.yaml")) if p.is_dir() else [p]:
+        for path in _yaml_under(lay, p, refused) if os.path.isdir(p) and not os.path.islink(p) else [p]:
             kind = layout.classify(lay.rel(path))
             if kind is None or kind.kind not in NOT_FORMS:
                 targets.append(path)
     return targets
+
+
+def _yaml_under(lay: Layout, folder: Path, refused: list[tuple[Path, str, str]]) -> list[Path]:
+    """The .yaml files under a folder, sorted; linked folders and unreadable ones refused."""
+    from pipeline.reading import link_message
+
+    def unreadable(error: OSError) -> None:
+        if error.filename is not None:
+            refused.append((Path(error.filename), "folder-unreadable", layout.UNREADABLE_FOLDER))
+
+    found = []
+    for top, dirs, names in os.walk(folder, onerror=unreadable):
+        for name in sorted(dirs):
+            if os.path.islink(os.path.join(top, name)):
+                refused.append((Path(top, name), "folder-link", link_message(Path(top, name), lay.root)))
+        found += [Path(top, name) for name in names if name.endswith(".yaml")]
+    return sorted(found)
+
+
+def refusals(lay: Layout, refused: list[tuple[Path, str, str]]) -> list[FileResult]:
+    """A result for each folder the listing refused to enter."""
+    return [FileResult(lay.rel(path), "", [Problem(lay.rel(path), 0, 0, "", code, message)])
+            for path, code, message in refused]
 
 
 POOL_MIN = 300      # files; fewer are checked faster than worker processes start
@@ -85,8 +113,9 @@ def validate_paths(lay: Layout, paths: Iterable[Path] | None = None, *,
     today = today or date.today()
     results = list(config.results)
     seen = {r.path for r in results}
-    todo = []
-    for path in collect_targets(lay, paths):
+    todo: list[Path] = []
+    refused: list[tuple[Path, str, str]] = []
+    for path in collect_targets(lay, paths, refused):
         rel = lay.rel(path)
         if rel not in seen:
             seen.add(rel)
@@ -95,7 +124,8 @@ def validate_paths(lay: Layout, paths: Iterable[Path] | None = None, *,
         config.preload()
     global _SHARED
     _SHARED = (lay, config, today, lean)
-    return ValidationResult(results + map_chunks(_validate_chunk, todo, POOL_MIN, "检查材料"))
+    return ValidationResult(results + refusals(lay, refused)
+                            + map_chunks(_validate_chunk, todo, POOL_MIN, "检查材料"))
 
 
 _SHARED: tuple[Layout, Config, date, bool] | None = None    # what forked workers inherit
@@ -131,10 +161,15 @@ def validate_one(lay: Layout, path: Path, config: Config, today: date) -> FileRe
     """Dispatch one file to the validator of its kind."""
     rel = lay.rel(path)
     kind = layout.classify(rel)
-    if not path.exists():
+    if absent(path):
         return FileResult(rel, "", [Problem(rel, 0, 0, "", "file-missing", "文件不存在")])
     if kind is None or kind.kind not in VALIDATORS:
         return FileResult(rel, "", [Problem(rel, 0, 0, "", "unknown-file",
                                             "不认识的文件：申报表应为 submissions/<年度>/<学会>/application.yaml，"
                                             "审核决定为 reviews/<年度>/<学会>/decision.yaml")])
-    return VALIDATORS[kind.kind](lay, path, kind, config, today)
+    try:
+        return VALIDATORS[kind.kind](lay, path, kind, config, today)
+    except PermissionError as e:        # a folder beside it (its application's) cannot be read
+        where = lay.rel(Path(e.filename)) if e.filename else rel
+        return FileResult(rel, "", [Problem(rel, 0, 0, "", "file-unreadable",
+                                            f"无法读取「{where}」：没有读取权限（请检查文件夹的权限设置）")])

@@ -15,16 +15,16 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
-import stat
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import yaml
 
-from pipeline.errors import Loc, Problem, QianghuiError, os_reason
+from pipeline.errors import Loc, Problem, QianghuiError
+from pipeline.reading import ReadError, read_bounded
 from schemas.characters import BIDI, HIDDEN, INVISIBLE, bidi_message, hidden_message
 
 try:
@@ -80,25 +80,34 @@ class YamlError(QianghuiError):
 
 
 def load_file(path: Path, display: str | None = None) -> Document:
-    """Read and parse one file; every failure becomes a YamlError naming the file."""
+    """Read and parse one file; every failure becomes a YamlError naming the file.
+
+    ``display`` is the path as users see it, relative to the repository (``Layout.rel``): no
+    folder it names may be a link (see pipeline.reading), and the file itself never is."""
     name = display or str(path)
     try:
-        info = path.stat()
-        if stat.S_ISDIR(info.st_mode):
-            raise IsADirectoryError(path)
-        if not stat.S_ISREG(info.st_mode):
-            raise YamlError(name, 0, 0, "not-a-file", "这不是普通文件（设备、管道等），不能作为表单读取")
-        if info.st_size > MAX_BYTES:
-            raise _too_big(name, info.st_size)
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)      # never more, whatever the file claims
-    except FileNotFoundError as e:
-        raise YamlError(name, 0, 0, "file-missing", "文件不存在（可能刚被删除或移动）") from e
-    except IsADirectoryError as e:
-        raise YamlError(name, 0, 0, "file-is-dir", "这是一个文件夹，不是 YAML 文件") from e
-    except OSError as e:
-        raise YamlError(name, 0, 0, "file-unreadable", f"无法读取文件：{os_reason(e)}") from e
+        raw = read_bounded(path, MAX_BYTES, inside_parts(path, name))
+    except ReadError as e:
+        raise YamlError(name, 0, 0, e.code, e.message) from e
+    if len(raw) > MAX_BYTES:
+        raise _too_big(name, max(len(raw), _size(path)))
     return load_bytes(raw, name)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.lstat().st_size
+    except OSError:
+        return 0
+
+
+def inside_parts(path: Path, rel: str) -> int:
+    """How many trailing parts of ``path`` its repository-relative ``rel`` names (1 when
+    ``rel`` is not such a path: only the file itself is checked)."""
+    parts = PurePosixPath(rel).parts
+    if not parts or rel.startswith("/") or ".." in parts or path.parts[-len(parts):] != parts:
+        return 1
+    return len(parts)
 
 
 def load_bytes(raw: bytes, path: str) -> Document:

@@ -9,13 +9,17 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from pipeline import reading
 from pipeline.atomic import write_text
 from pipeline.state.engine import fingerprint
 
 
 @lru_cache(maxsize=256)
 def _file_digest(path: Path, mtime_ns: int, size: int) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    try:                            # never blocks on a FIFO, never follows a link
+        return reading.digest(path)
+    except reading.ReadError as e:  # validation reports the file; the key only has to differ
+        return f"unreadable:{e.code}"
 
 
 def file_digest(path: Path) -> str:
