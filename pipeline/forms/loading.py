@@ -217,7 +217,8 @@ def problems_from_findings(doc: Document, findings: Iterable[Finding],
 
 class ConfigFile:
     """One config file's validation. A file valid before is known by its cached result on disk
-    (named by its content hash); the model is unpickled from there only when asked for."""
+    (named by its content hash, authenticated: pipeline.state.pickles), whose registry and
+    people list are packed: an entry is unpickled only when it is looked up."""
 
     def __init__(self, lay: Layout, path: Path, kind: str, model: type[BaseModel]) -> None:
         self.lay, self.path, self.kind, self.cls = lay, path, kind, model
@@ -227,20 +228,13 @@ class ConfigFile:
             self.store = lay.build / ".cache" / f"{kind}-{digest[:40]}-{fingerprint()}.pickle"
         except OSError:
             pass
-        if self.store is not None and self.store.is_file():
-            self.result = FileResult(lay.rel(path), kind, [], None, None, digest)
-            self._loaded = False
+        cached = load_pickle(self.store) if self.store is not None else None
+        if isinstance(cached, FileResult) and cached.path == lay.rel(path) and cached.kind == kind:
+            self.result = cached
         else:
             self.result = self._validate()
 
     def model(self) -> Any:
-        if not self._loaded:
-            cached = load_pickle(self.store) if self.store else None
-            if isinstance(cached, FileResult) and cached.path == self.result.path:
-                self.result.model = cached.model
-                self._loaded = True
-            else:                   # the cache vanished meanwhile: check again, in place,
-                vars(self.result).update(vars(self._validate()))   # as results hold it
         return self.result.model
 
     def _validate(self) -> FileResult:
@@ -249,7 +243,6 @@ class ConfigFile:
             packed = _PACKED[self.kind](result.model) if self.kind in _PACKED else result.model
             save_pickle(self.store, FileResult(result.path, result.kind, [], None, packed,
                                                result.sha256))
-        self._loaded = True
         return result
 
 

@@ -1,0 +1,71 @@
+"""The one reader of what the engine keeps in build/: state files are trusted for nothing.
+
+build/ is restored from CI caches and shared folders, arrives inside zips, and anyone may put
+anything there. Every state file (manifests, replay stamps, status.json, the site's rows, the
+caches) is read here: a regular file only (no symlink, FIFO, device or folder is opened, nor
+one reached through a linked folder that leaves build/), at most ``limit`` bytes, and — for
+JSON — checked against the shape its writer gives. Anything else is a miss (None): the caller
+recomputes, exactly as when the file is absent.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import TypeAdapter, ValidationError
+
+T = TypeVar("T")
+
+LIMIT = 256 * 1024 * 1024          # the largest state file kept (a national round's status.json)
+_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) \
+    | getattr(os, "O_BINARY", 0)
+
+
+def inside(path: Path, root: Path) -> bool:
+    """Whether ``path``, every link followed, is still below ``root`` (itself resolved)."""
+    try:
+        real = Path(os.path.realpath(path))
+        return real.is_relative_to(os.path.realpath(root))
+    except (OSError, ValueError):
+        return False
+
+
+def read_bytes(path: Path, limit: int = LIMIT, root: Path | None = None) -> bytes | None:
+    """The bytes of a regular file of at most ``limit`` bytes (below ``root`` when given);
+    None for anything else: absent, a link, a FIFO, a device, a folder, too large, unreadable."""
+    if root is not None and not inside(path.parent, root):
+        return None
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):        # no open() of a FIFO or a device
+            return None
+        handle = os.open(path, _FLAGS)
+    except (OSError, ValueError):
+        return None
+    try:
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            return None
+        with os.fdopen(handle, "rb", closefd=False) as stream:
+            data = stream.read(limit + 1)
+        return data if len(data) <= limit else None
+    except OSError:
+        return None
+    finally:
+        os.close(handle)
+
+
+def read_json(path: Path, shape: TypeAdapter[T], limit: int = LIMIT,
+              root: Path | None = None) -> T | None:
+    """A JSON state file as ``shape`` validates it; None when it is not exactly that."""
+    data = read_bytes(path, limit, root)
+    if data is None:
+        return None
+    try:
+        return shape.validate_python(json.loads(data))
+    except (ValueError, RecursionError, ValidationError):       # JSONDecodeError is a ValueError
+        return None
+
