@@ -10,7 +10,6 @@ recomputes, exactly as when the file is absent.
 
 from __future__ import annotations
 
-import json
 import os
 import stat
 from pathlib import Path
@@ -65,7 +64,7 @@ def read_json(path: Path, shape: TypeAdapter[T], limit: int = LIMIT,
     if data is None:
         return None
     try:
-        return shape.validate_python(json.loads(data))
-    except (ValueError, RecursionError, ValidationError):       # JSONDecodeError is a ValueError
+        return shape.validate_json(data)
+    except (ValueError, RecursionError, ValidationError):
         return None
 

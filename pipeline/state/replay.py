@@ -4,14 +4,14 @@
 validating and rendering again, like make's own timestamps — keyed on size, mtime and inode of
 every input file, the engine's fingerprint (state.engine) and today's date (validation depends
 on it). The record vouches for every output the run made (documents, year documents, the
-register, build/status.json) by size and mtime: one deleted or touched, and the run is redone.
+register, build/status.json) by its seal (pipeline.state.seals): one deleted, truncated or
+altered, and the run is redone. A record that is not exactly ours is no record.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-import json
 import os
 import sys
 import time
@@ -20,9 +20,13 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
+from pydantic import BaseModel, ConfigDict, TypeAdapter
+
 from pipeline.atomic import write_text
 from pipeline.core.layout import Layout
 from pipeline.state import engine
+from pipeline.state.files import read_json
+from pipeline.state.seals import Seal, intact, seal
 
 INPUTS = ("config", "submissions", "reviews", "templates")
 
@@ -82,25 +86,35 @@ def _file(lay: Layout, command: str) -> Path:
     return lay.build / f".stamp-{command}.json"
 
 
+class Stamp(BaseModel):
+    """The record of one full run (build/.stamp-<command>.json)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    key: str
+    code: int
+    output: str
+    outputs: dict[str, Seal]
+
+
+_SHAPE = TypeAdapter(Stamp)
+
+
 def replay(lay: Layout, command: str, key: str) -> tuple[int, str] | None:
     """The exit code and output of the last run of `command` if nothing changed since: no
     input, and none of the outputs it made (each exactly as that run left it)."""
-    try:
-        saved = json.loads(_file(lay, command).read_text(encoding="utf-8"))
-        if not key or saved.get("key") != key or _stats(lay, saved["outputs"]) != saved["outputs"]:
-            return None
-        return int(saved["code"]), str(saved["output"])
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return None             # a missing, changed or unreadable output: run again
+    if not key:
+        return None
+    saved = read_json(_file(lay, command), _SHAPE, root=lay.build)
+    if saved is None or saved.key != key:
+        return None
+    for rel, sealed in saved.outputs.items():
+        if not _in_build(lay, rel) or not intact(lay.root / rel, sealed):
+            return None             # a missing, changed or unreadable output: run again
+    return saved.code, saved.output
 
 
-def _stats(lay: Layout, outputs: Iterable[str]) -> dict[str, list[int]]:
-    """Size and mtime of each output (OSError when one is gone)."""
-    found = {}
-    for rel in outputs:
-        info = os.stat(lay.root / rel)
-        found[rel] = [info.st_size, info.st_mtime_ns]
-    return found
+def _in_build(lay: Layout, rel: str) -> bool:
+    return not os.path.isabs(rel) and ".." not in Path(rel).parts and rel.startswith("build/")
 
 
 def record(lay: Layout, command: str, key: str, code: int, output: str,
@@ -109,12 +123,14 @@ def record(lay: Layout, command: str, key: str, code: int, output: str,
     before them)."""
     if not key:
         return
-    try:
-        made = _stats(lay, outputs)
-    except OSError:
-        return
-    write_text(_file(lay, command), json.dumps(
-        {"key": key, "code": code, "output": output, "outputs": made}, ensure_ascii=False))
+    made: dict[str, Seal] = {}
+    for rel in outputs:
+        sealed = seal(lay.root / rel)
+        if sealed is None:
+            return
+        made[rel] = sealed
+    write_text(_file(lay, command), Stamp(key=key, code=code, output=output,
+                                          outputs=made).model_dump_json())
 
 
 Work = Callable[[TextIO], tuple[int, list[str]]]

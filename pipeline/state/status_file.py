@@ -7,17 +7,40 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
 from pipeline.atomic import write_text
 from pipeline.core import layout
 from pipeline.core.layout import Layout
 from pipeline.errors import Problem
 from pipeline.forms.validate import ValidationResult
+from pipeline.state.files import read_json
 
 if TYPE_CHECKING:
     from pipeline.run import RunResult
 
 
 _STATUS: dict[Path, tuple[int, dict[str, str]]] = {}   # status.json → (mtime, key → its line)
+
+
+class Entry(BaseModel):
+    """One project in status.json, as write_status writes it."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    society: str = Field(alias="学会")
+    society_name: str = Field(alias="学会名称")
+    year: int = Field(alias="年度")
+    status: str = Field(alias="状态")
+    errors: list[str] = Field(alias="错误")
+    documents: list[str] = Field(alias="文档")
+
+
+class StatusFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    projects: dict[str, Entry]
+
+
+_SHAPE = TypeAdapter(StatusFile)
 
 
 def write_status(lay: Layout, result: RunResult, requested: set[tuple[int, str]] | None) -> None:
@@ -55,12 +78,12 @@ def _previous_status(path: Path) -> dict[str, str]:
     cached = _STATUS.get(path)
     if cached is not None and cached[0] == mtime:
         return cached[1]
-    try:
-        projects = json.loads(path.read_text(encoding="utf-8")).get("projects", {})
-    except (OSError, ValueError, AttributeError):
+    found = read_json(path, _SHAPE, root=path.parent)
+    if found is None:                   # damaged or foreign: the projects of this run only
         return {}
-    return {k: f"  {json.dumps(k, ensure_ascii=False)}: {json.dumps(v, ensure_ascii=False)}"
-            for k, v in projects.items()}
+    return {k: f"  {json.dumps(k, ensure_ascii=False)}: "
+               f"{json.dumps(v.model_dump(by_alias=True), ensure_ascii=False)}"
+            for k, v in found.projects.items()}
 
 
 def problems_by_project(validation: ValidationResult) -> dict[tuple[int, str], list[Problem]]:
