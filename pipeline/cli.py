@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipeline import atomic
 from pipeline.arguments import ChineseParser, day
 from pipeline.core.layout import Layout, find_root
 from pipeline.errors import QianghuiError, UsageError
@@ -332,6 +333,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"qianghui: 目录不存在：{args.root}", file=sys.stderr)
         return 2
     lay = Layout(args.root.resolve() if args.root else find_root(Path.cwd()))
+    atomic.confine(lay.root)            # no write through a linked folder of the repository
     from pipeline import progress
 
     progress.enable(sys.stderr if args.command in PROGRESS else None)

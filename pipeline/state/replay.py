@@ -26,6 +26,7 @@ from pipeline.atomic import write_text
 from pipeline.core.layout import Layout
 from pipeline.state import engine
 from pipeline.state.files import read_json
+from pipeline.state.lock import holding
 from pipeline.state.seals import Seal, intact, seal
 
 INPUTS = ("config", "submissions", "reviews", "templates")
@@ -149,6 +150,7 @@ class Tee(io.StringIO):
         return super().write(text)
 
 
+@holding
 def unless_unchanged(lay: Layout, name: str, work: Work) -> int:
     """Replay the previous full run of `name` when nothing changed since, else do the work (its
     output to stdout; it returns its exit code and the outputs it vouches for) and remember it
