@@ -11,9 +11,8 @@ from typing import Any
 from pydantic import ConfigDict, TypeAdapter, with_config
 from typing_extensions import TypedDict
 
-from pipeline.atomic import write_text
 from pipeline.site.contexts import Row
-from pipeline.state.files import read_json
+from pipeline.state.files import read_json, write_state
 
 _KEPT: dict[Path, tuple[int, dict[str, Any]]] = {}     # file → (mtime, its content)
 
@@ -101,5 +100,5 @@ def save(build: Path, rows: dict[str, Row], registry: list[list[str]]) -> None:
     path = path_of(build)
     content = {"rows": rows, "registry": registry}
     body = ", ".join(encoded("state", k, r, _Entry(k))[1:-1] for k, r in rows.items())
-    write_text(path, f'{{"rows": {{{body}}}, "registry": {encoded("state", "", registry)}}}')
+    write_state(path, f'{{"rows": {{{body}}}, "registry": {encoded("state", "", registry)}}}')
     _KEPT[path] = (path.stat().st_mtime_ns, content)

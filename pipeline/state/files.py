@@ -11,11 +11,14 @@ recomputes, exactly as when the file is absent.
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 from pathlib import Path
 from typing import TypeVar
 
 from pydantic import TypeAdapter, ValidationError
+
+from pipeline.atomic import write_text
 
 T = TypeVar("T")
 
@@ -68,3 +71,14 @@ def read_json(path: Path, shape: TypeAdapter[T], limit: int = LIMIT,
     except (ValueError, RecursionError, ValidationError):
         return None
 
+
+
+def write_state(path: Path, text: str) -> None:
+    """Write a state file (atomically); a folder planted at its name in build/ goes first."""
+    try:
+        planted = stat.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        planted = False
+    if planted:
+        shutil.rmtree(path, ignore_errors=True)
+    write_text(path, text)

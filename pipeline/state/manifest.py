@@ -11,9 +11,8 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from pipeline.atomic import write_text
 from pipeline.state.engine import fingerprint
-from pipeline.state.files import read_json
+from pipeline.state.files import read_json, write_state
 from pipeline.state.seals import Seal, intact, seal
 
 Entry = tuple[str, int, int, int, int, str]      # the input key, then the output's seal
@@ -84,7 +83,7 @@ class Manifest:
 
     def save(self) -> None:
         for folder in sorted(self.dirty):
-            write_text(folder / self.NAME, json.dumps(self.folders[folder], ensure_ascii=False,
+            write_state(folder / self.NAME, json.dumps(self.folders[folder], ensure_ascii=False,
                                                       indent=1, sort_keys=True))
         self.dirty.clear()
 

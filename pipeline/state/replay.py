@@ -22,10 +22,9 @@ from typing import TextIO
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter
 
-from pipeline.atomic import write_text
 from pipeline.core.layout import Layout
 from pipeline.state import engine
-from pipeline.state.files import read_json
+from pipeline.state.files import read_json, write_state
 from pipeline.state.lock import holding
 from pipeline.state.seals import Seal, intact, seal
 
@@ -130,7 +129,7 @@ def record(lay: Layout, command: str, key: str, code: int, output: str,
         if sealed is None:
             return
         made[rel] = sealed
-    write_text(_file(lay, command), Stamp(key=key, code=code, output=output,
+    write_state(_file(lay, command), Stamp(key=key, code=code, output=output,
                                           outputs=made).model_dump_json())
 
 

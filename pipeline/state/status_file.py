@@ -9,12 +9,11 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-from pipeline.atomic import write_text
 from pipeline.core import layout
 from pipeline.core.layout import Layout
 from pipeline.errors import Problem
 from pipeline.forms.validate import ValidationResult
-from pipeline.state.files import read_json
+from pipeline.state.files import read_json, write_state
 
 if TYPE_CHECKING:
     from pipeline.run import RunResult
@@ -65,7 +64,7 @@ def write_status(lay: Layout, result: RunResult, requested: set[tuple[int, str]]
             return                           # a save that changed nothing anyone reads here
         entries = {**{k: v for k, v in previous.items() if k not in gone}, **entries}
     body = ",\n".join([entries[k] for k in sorted(entries)])
-    write_text(path, '{"projects": {\n' + body + "\n}}\n")
+    write_state(path, '{"projects": {\n' + body + "\n}}\n")
     _STATUS[path] = (path.stat().st_mtime_ns, entries)
 
 
