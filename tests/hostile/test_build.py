@@ -187,6 +187,31 @@ def test_one_key_given_to_ci_jobs_shares_their_caches(tmp_path: Path,
         secret.key.cache_clear()
 
 
+def test_a_pdf_planted_in_the_cache_is_never_placed(rendered: Path, keyed: dict[str, str],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The PDF cache is named by the .docx's hash (reproducible, so computable): a forged PDF
+    there must not become the 申报表.pdf beside the real document."""
+    from pipeline.documents import pdf
+    from pipeline.state import secret
+
+    monkeypatch.setenv("XDG_CACHE_HOME", keyed["XDG_CACHE_HOME"])
+    monkeypatch.delenv(secret.ENV, raising=False)
+    secret.key.cache_clear()
+    docx = rendered / "build/2022/hbjx/申报表.docx"
+    office = shutil.which("false") or "/bin/false"          # a converter that always fails
+    cache = rendered / "build/.cache/pdf"
+    cache.mkdir(parents=True)
+    forged = b"%PDF-1.4 forged"
+    name = f"{pdf.cache_key(docx.read_bytes(), office)}.pdf"
+    for body in (forged, os.urandom(32) + forged):
+        (cache / name).write_bytes(body)
+        try:
+            result = pdf.convert([docx], cache, program=office)
+        finally:
+            secret.key.cache_clear()
+        assert not docx.with_suffix(".pdf").exists() and list(result.failed) == [docx]
+
+
 # -- 2. every state file read defensively --------------------------------------------------------
 
 STATE = {"manifest": "build/2022/hbjx/.manifest.json", "stamp": "build/.stamp-render.json",
@@ -234,8 +259,6 @@ def test_a_damaged_state_file_is_a_miss(rendered: Path, keyed: dict[str, str], t
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stdout + done.stderr
     assert documents(rendered) == before             # the same documents, byte for byte
     assert outside.read_bytes() == kept              # a link out is never written through
-    again = attempt(rendered, "render", env=keyed)
-    assert again.returncode == 0, again.stdout + again.stderr
     read_back(rendered)
 
 
