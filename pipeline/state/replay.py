@@ -154,8 +154,8 @@ def unless_unchanged(lay: Layout, name: str, work: Work) -> int:
     """Replay the previous full run of `name` when nothing changed since, else do the work (its
     output to stdout; it returns its exit code and the outputs it vouches for) and remember it
     when nothing changed while it ran."""
-    before, _ = fingerprint(lay)
-    previous = replay(lay, name, tree_key(lay))
+    before = tree_key(lay)            # "" while an input is too recent to be trusted
+    previous = replay(lay, name, before)
     if previous is not None:
         code, output = previous
         lines = output.rstrip("\n").split("\n")
@@ -164,6 +164,6 @@ def unless_unchanged(lay: Layout, name: str, work: Work) -> int:
         return code
     buffer = Tee(sys.stdout)          # shown as it is written, kept for the replay
     code, outputs = work(buffer)
-    if tree_key(lay) == before:       # nothing changed while we worked, and not racily
+    if before and tree_key(lay) == before:    # trusted before, and nothing changed since
         record(lay, name, before, code, buffer.getvalue(), outputs)
     return code
