@@ -94,10 +94,11 @@ def linked(path: Path) -> bool:
     return False
 
 
-def write_atomic(path: Path, data: bytes) -> bool:
+def write_atomic(path: Path, data: bytes, *, sync: bool = True) -> bool:
     """Write ``data`` to ``path`` atomically; False (and nothing written) when it already holds
     exactly that. A file that exists keeps its permissions; a new one (or one that replaces a
-    link) is 0644."""
+    link) is 0644. Without ``sync`` the bytes are not forced to the disk first (thousands of
+    web pages, each rebuilt by the next run if a crash lost it)."""
     path = Path(os.path.abspath(path))
     check_folders(path)
     mode = 0o644
@@ -115,7 +116,7 @@ def write_atomic(path: Path, data: bytes) -> bool:
                 return False
             mode = stat.S_IMODE(info.st_mode)
     try:
-        _replace(path, data, mode)
+        _replace(path, data, mode, sync)
     except OSError as e:
         raise failure(path, e) from e
     return True
@@ -128,14 +129,15 @@ def _holds(path: Path, data: bytes) -> bool:
         return False
 
 
-def _replace(path: Path, data: bytes, mode: int) -> None:
+def _replace(path: Path, data: bytes, mode: int, sync: bool) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()
-            os.fsync(stream.fileno())
+            if sync:
+                os.fsync(stream.fileno())
         os.chmod(temp, mode)
         os.replace(temp, path)
     except BaseException:

@@ -388,6 +388,24 @@ def test_a_read_only_build(rendered: Path, keyed: dict[str, str]) -> None:
     assert snapshot(rendered, skip=(".git",)) == before
 
 
+def test_the_site_never_writes_through_a_link(rendered: Path, keyed: dict[str, str],
+                                             tmp_path: Path) -> None:
+    assert attempt(rendered, "site", env=keyed).returncode == 0
+    site = rendered / "build/site"
+    index = site / "index.html"
+    index.unlink()
+    os.mkfifo(index)                                   # reading it would block for ever
+    done = attempt(rendered, "site", env=keyed, timeout=60)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert stat.S_ISREG(os.lstat(index).st_mode)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    shutil.rmtree(site / "2022")
+    (site / "2022").symlink_to(outside, target_is_directory=True)
+    assert_refused(attempt(rendered, "site", env=keyed), 1, "build/site/2022", "链接")
+    assert list(outside.iterdir()) == []
+
+
 # -- 5. concurrent renders -----------------------------------------------------------------------
 
 def start(root: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
