@@ -43,7 +43,7 @@ class _Row(TypedDict):
     dirty: bool
 
 
-@with_config(ConfigDict(extra="forbid", strict=True))
+@with_config(ConfigDict(extra="forbid"))
 class _Kept(TypedDict):
     rows: dict[str, _Row]
     registry: list[tuple[str, str]]
@@ -66,7 +66,7 @@ def load(build: Path) -> dict[str, Any]:
     kept = _KEPT.get(path)
     if kept is not None and kept[0] == mtime:
         return kept[1]
-    found = read_json(path, _SHAPE, root=build)
+    found = read_json(path, _SHAPE.validate_python, root=build)
     if found is None:                   # damaged or foreign: as if absent
         return {"rows": {}, "registry": []}
     return {"rows": found["rows"], "registry": [list(pair) for pair in found["registry"]]}

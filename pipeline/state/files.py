@@ -4,19 +4,20 @@ build/ is restored from CI caches and shared folders, arrives inside zips, and a
 anything there. Every state file (manifests, replay stamps, status.json, the site's rows, the
 caches) is read here: a regular file only (no symlink, FIFO, device or folder is opened, nor
 one reached through a linked folder that leaves build/), at most ``limit`` bytes, and — for
-JSON — checked against the shape its writer gives. Anything else is a miss (None): the caller
+JSON — checked against the shape its writer gives. (No pydantic here: the replay of an
+unchanged tree reads its stamp without loading it.) Anything else is a miss (None): the caller
 recomputes, exactly as when the file is absent.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import stat
+from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
-
-from pydantic import TypeAdapter, ValidationError
+from typing import Any, TypeVar
 
 from pipeline.atomic import write_text
 
@@ -60,17 +61,17 @@ def read_bytes(path: Path, limit: int = LIMIT, root: Path | None = None) -> byte
         os.close(handle)
 
 
-def read_json(path: Path, shape: TypeAdapter[T], limit: int = LIMIT,
+def read_json(path: Path, shape: Callable[[Any], T], limit: int = LIMIT,
               root: Path | None = None) -> T | None:
-    """A JSON state file as ``shape`` validates it; None when it is not exactly that."""
+    """A JSON state file as ``shape`` takes it (a pydantic adapter's validate_python, or a
+    function raising ValueError or TypeError); None when it is not exactly that."""
     data = read_bytes(path, limit, root)
     if data is None:
         return None
     try:
-        return shape.validate_json(data)
-    except (ValueError, RecursionError, ValidationError):
+        return shape(json.loads(data))
+    except (ValueError, TypeError, RecursionError):      # pydantic's ValidationError is a ValueError
         return None
-
 
 
 def write_state(path: Path, text: str) -> None:

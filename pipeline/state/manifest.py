@@ -57,7 +57,7 @@ class Manifest:
     def _entries(self, output: Path) -> dict[str, Entry]:
         folder = output.parent
         if folder not in self.folders:
-            found = read_json(folder / self.NAME, _SHAPE, root=self.build)
+            found = read_json(folder / self.NAME, _SHAPE.validate_python, root=self.build)
             self.folders[folder] = found if found is not None else {}
         return self.folders[folder]
 

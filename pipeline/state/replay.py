@@ -12,21 +12,21 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import os
 import sys
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TextIO
-
-from pydantic import BaseModel, ConfigDict, TypeAdapter
+from typing import Any, TextIO
 
 from pipeline.core.layout import Layout
 from pipeline.state import engine
 from pipeline.state.files import read_json, write_state
 from pipeline.state.lock import holding
-from pipeline.state.seals import Seal, intact, seal
+from pipeline.state.seals import Seal, as_seal, intact, seal
 
 INPUTS = ("config", "submissions", "reviews", "templates")
 
@@ -86,17 +86,25 @@ def _file(lay: Layout, command: str) -> Path:
     return lay.build / f".stamp-{command}.json"
 
 
-class Stamp(BaseModel):
+@dataclass(frozen=True)
+class Stamp:
     """The record of one full run (build/.stamp-<command>.json)."""
 
-    model_config = ConfigDict(extra="forbid", strict=True)
     key: str
     code: int
     output: str
     outputs: dict[str, Seal]
 
-
-_SHAPE = TypeAdapter(Stamp)
+    @classmethod
+    def of(cls, found: Any) -> Stamp:
+        """The stamp in loaded JSON, or ValueError (checked by hand: no pydantic on this path)."""
+        if not isinstance(found, dict) or set(found) != {"key", "code", "output", "outputs"}:
+            raise ValueError("not a stamp")
+        key, code, output, outputs = (found[k] for k in ("key", "code", "output", "outputs"))
+        if not (isinstance(key, str) and type(code) is int and isinstance(output, str)
+                and isinstance(outputs, dict)):
+            raise ValueError("not a stamp")
+        return cls(key, code, output, {str(rel): as_seal(v) for rel, v in outputs.items()})
 
 
 def replay(lay: Layout, command: str, key: str) -> tuple[int, str] | None:
@@ -104,7 +112,7 @@ def replay(lay: Layout, command: str, key: str) -> tuple[int, str] | None:
     input, and none of the outputs it made (each exactly as that run left it)."""
     if not key:
         return None
-    saved = read_json(_file(lay, command), _SHAPE, root=lay.build)
+    saved = read_json(_file(lay, command), Stamp.of, root=lay.build)
     if saved is None or saved.key != key:
         return None
     for rel, sealed in saved.outputs.items():
@@ -129,8 +137,8 @@ def record(lay: Layout, command: str, key: str, code: int, output: str,
         if sealed is None:
             return
         made[rel] = sealed
-    write_state(_file(lay, command), Stamp(key=key, code=code, output=output,
-                                          outputs=made).model_dump_json())
+    write_state(_file(lay, command), json.dumps(
+        {"key": key, "code": code, "output": output, "outputs": made}, ensure_ascii=False))
 
 
 Work = Callable[[TextIO], tuple[int, list[str]]]

@@ -14,6 +14,7 @@ import os
 import stat
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from pipeline.state.files import read_bytes
 
@@ -52,3 +53,11 @@ def intact(path: Path, sealed: Seal) -> bool:
         return bool(sealed[4])
     found = _digest(path, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
     return bool(found) and found == sealed[4]
+
+
+def as_seal(value: Any) -> Seal:
+    """A seal as read back from JSON (a list of four integers and a hex digest), or ValueError."""
+    if not (isinstance(value, list) and len(value) == 5 and isinstance(value[4], str)
+            and all(type(n) is int for n in value[:4])):
+        raise ValueError(f"not a seal: {value!r}")
+    return (value[0], value[1], value[2], value[3], value[4])

@@ -77,7 +77,7 @@ def _previous_status(path: Path) -> dict[str, str]:
     cached = _STATUS.get(path)
     if cached is not None and cached[0] == mtime:
         return cached[1]
-    found = read_json(path, _SHAPE, root=path.parent)
+    found = read_json(path, _SHAPE.validate_python, root=path.parent)
     if found is None:                   # damaged or foreign: the projects of this run only
         return {}
     return {k: f"  {json.dumps(k, ensure_ascii=False)}: "
