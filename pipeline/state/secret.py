@@ -2,7 +2,7 @@
 
 build/ travels (CI caches, shared folders, a repository sent as a zip), so nothing in it can
 vouch for itself: a cache file is trusted only when it carries an HMAC made with this key. The
-key lives in the user's own cache folder (platformdirs: ~/.cache/qianghui on Linux,
+key lives in the user's own cache folder (~/.cache/qianghui on Linux,
 %LOCALAPPDATA%\\qianghui\\Cache on Windows), 32 random bytes, readable by the user only, made on
 first use. QIANGHUI_CACHE_KEY (any text of 16 characters or more) replaces it, so the jobs of one
 CI pipeline can share their caches. Without a usable key every cache is a miss: slower, never
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 import tempfile
 from functools import cache
 from pathlib import Path
@@ -25,10 +26,15 @@ NAME = "cache-key"
 
 
 def folder() -> Path:
-    """Where this user's key is kept."""
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("qianghui", appauthor=False))
+    """Where this user's key is kept: the user cache folder, as platformdirs' user_cache_dir
+    names it (written out here: importing platformdirs costs every command ~10 ms)."""
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+        return Path(base) / "qianghui" / "Cache"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "qianghui"
+    base = os.environ.get("XDG_CACHE_HOME", "").strip()
+    return (Path(base) if os.path.isabs(base) else Path.home() / ".cache") / "qianghui"
 
 
 @cache
@@ -37,7 +43,10 @@ def key() -> bytes | None:
     given = os.environ.get(ENV, "")
     if given:
         return given.encode("utf-8") if len(given) >= 16 else None
-    path = folder() / NAME
+    try:
+        path = folder() / NAME
+    except RuntimeError:                # no home folder to be found: no cache
+        return None
     found = read_bytes(path, SIZE)
     if found is not None and len(found) == SIZE:
         return found
