@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +50,10 @@ class _Kept(TypedDict):
     registry: list[tuple[str, str]]
 
 
-_SHAPE = TypeAdapter(_Kept)
+@cache
+def _shape() -> Any:
+    """The file's adapter, built on first use (building it costs an import ~10 ms)."""
+    return TypeAdapter(_Kept).validate_python
 
 
 def path_of(build: Path) -> Path:
@@ -66,7 +70,7 @@ def load(build: Path) -> dict[str, Any]:
     kept = _KEPT.get(path)
     if kept is not None and kept[0] == mtime:
         return kept[1]
-    found = read_json(path, _SHAPE.validate_python, root=build)
+    found = read_json(path, _shape(), root=build)
     if found is None:                   # damaged or foreign: as if absent
         return {"rows": {}, "registry": []}
     return {"rows": found["rows"], "registry": [list(pair) for pair in found["registry"]]}

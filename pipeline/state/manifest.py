@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,10 @@ from pipeline.state.files import read_json, write_state
 from pipeline.state.seals import Seal, intact, seal
 
 Entry = tuple[str, int, int, int, int, str]      # the input key, then the output's seal
-_SHAPE: TypeAdapter[dict[str, Entry]] = TypeAdapter(dict[str, Entry])
+@cache
+def _shape() -> Any:
+    """The file's adapter, built on first use (building it costs an import ~10 ms)."""
+    return TypeAdapter(dict[str, Entry]).validate_python
 
 
 @lru_cache(maxsize=256)
@@ -57,7 +60,7 @@ class Manifest:
     def _entries(self, output: Path) -> dict[str, Entry]:
         folder = output.parent
         if folder not in self.folders:
-            found = read_json(folder / self.NAME, _SHAPE.validate_python, root=self.build)
+            found = read_json(folder / self.NAME, _shape(), root=self.build)
             self.folders[folder] = found if found is not None else {}
         return self.folders[folder]
 

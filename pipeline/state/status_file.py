@@ -4,8 +4,9 @@ what the watcher, editors and scripts read."""
 from __future__ import annotations
 
 import json
+from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
@@ -25,7 +26,7 @@ _STATUS: dict[Path, tuple[int, dict[str, str]]] = {}   # status.json → (mtime,
 class Entry(BaseModel):
     """One project in status.json, as write_status writes it."""
 
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid", strict=True, defer_build=True)
     society: str = Field(alias="学会")
     society_name: str = Field(alias="学会名称")
     year: int = Field(alias="年度")
@@ -35,11 +36,14 @@ class Entry(BaseModel):
 
 
 class StatusFile(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid", strict=True, defer_build=True)
     projects: dict[str, Entry]
 
 
-_SHAPE = TypeAdapter(StatusFile)
+@cache
+def _shape() -> Any:
+    """The file's adapter, built on first use (building it costs an import ~10 ms)."""
+    return TypeAdapter(StatusFile).validate_python
 
 
 def write_status(lay: Layout, result: RunResult, requested: set[tuple[int, str]] | None) -> None:
@@ -77,7 +81,7 @@ def _previous_status(path: Path) -> dict[str, str]:
     cached = _STATUS.get(path)
     if cached is not None and cached[0] == mtime:
         return cached[1]
-    found = read_json(path, _SHAPE.validate_python, root=path.parent)
+    found = read_json(path, _shape(), root=path.parent)
     if found is None:                   # damaged or foreign: the projects of this run only
         return {}
     return {k: f"  {json.dumps(k, ensure_ascii=False)}: "
