@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline import console
+from pipeline import atomic, console
 from pipeline.arguments import ChineseParser, amount, day, output, score, society, words, year
 from pipeline.core.layout import Layout, find_root
 from pipeline.errors import QianghuiError, UsageError
@@ -331,6 +331,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command not in OUTSIDE_A_ROUND and not (lay.root / "config").is_dir():
             where = f"「{args.root}」" if args.root else f"当前目录（{lay.root}）及其上级"
             raise UsageError(f"{where}不是申报仓库（没有 config/ 文件夹）：请在仓库里运行，或用 -C 指定仓库")
+        atomic.confine(lay.root)            # no write through a linked folder of the repository
         code = int(args.handler(args, lay))
         console.finish()
         return code

@@ -18,6 +18,7 @@ from pipeline.documents.shard import Shard, share
 from pipeline.errors import Problem
 from pipeline.forms.loading import Config, load_config
 from pipeline.forms.validate import ValidationResult, collect_targets, refusals, validate_paths
+from pipeline.state.lock import holding
 from pipeline.state.status_file import write_status
 
 if TYPE_CHECKING:                 # planning and documents are imported only to render
@@ -58,6 +59,7 @@ class RunResult:
         return [*self.written, *self.unchanged, "build/status.json"]
 
 
+@holding
 def run(lay: Layout, *, societies: Iterable[tuple[int, str]] | None = None, render: bool = True,
         today: date | None = None, years: Iterable[int] = (), site: bool = False,
         shard: Shard | None = None) -> RunResult:

@@ -80,7 +80,7 @@ def test_lean_results_keep_status_and_problems(tree: Path) -> None:
             assert after.model == before.model
 
 
-def test_config_models_are_read_from_the_cache_on_first_use(tmp_path: Path) -> None:
+def test_config_models_are_read_from_the_cache_packed(tmp_path: Path) -> None:
     from pipeline.core.layout import Layout
 
     root = tmp_path / "tree"
@@ -94,10 +94,8 @@ def test_config_models_are_read_from_the_cache_on_first_use(tmp_path: Path) -> N
 
     loading._CONFIG_CACHE.clear()
     second = loading.load_config(lay)
-    files = second.files
     assert [r.problems for r in second.results] == [[], [], []]
-    assert files["people"].result.model is None                 # not read yet
-    people, registry = second.people, second.registry           # read now, packed
+    people, registry = second.people, second.registry    # authenticated on reading, packed
     assert isinstance(people, PackedPeople) and isinstance(registry, PackedRegistry)
     assert isinstance(first.people, People) and isinstance(first.registry, Registry)
     assert people.people == first.people.people and registry.societies == first.registry.societies

@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import case_application
 from pydantic import ValidationError
 
 from pipeline.cli import main
@@ -18,6 +17,7 @@ from pipeline.core.layout import Layout
 from pipeline.forms import messages, schema_export
 from pipeline.forms.loading import load_config
 from schemas.application import Application
+from tests.conftest import case_application
 
 REPO = Path(__file__).resolve().parent.parent
 SCHEMAS = REPO / "schemas" / "json"

@@ -11,8 +11,10 @@ from typing import TextIO
 from pipeline.core.layout import Layout
 from pipeline.documents.shard import Shard
 from pipeline.state import replay
+from pipeline.state.lock import holding
 
 
+@holding
 def command(lay: Layout, out: TextIO, pdf: bool = False, shard: Shard | None = None) -> int:
     if shard is not None:   # a share of the documents is not the whole run the replay vouches for
         return render(lay, out, pdf=pdf, shard=shard)[0]

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline.atomic import write_atomic
+from pipeline.atomic import linked, write_atomic
 from pipeline.core.layout import Layout
 from pipeline.documents.plan import Job
 from pipeline.errors import Problem, QianghuiError
@@ -66,8 +66,11 @@ def prune(lay: Layout, folders: set[Path], planned: set[Path], result: RunResult
     keep = planned | {path.with_suffix(".pdf") for path in planned if path.suffix == ".docx"}
     manifest = Manifest(lay.build)
     for folder in sorted(folders):
+        if linked(folder / "-") or folder.is_symlink():
+            continue                # never delete through a link planted in build/
         for path in sorted(folder.glob("*")):
-            if path.suffix in OUTPUTS and path.is_file() and path not in keep:
+            if path.suffix in OUTPUTS and path.is_file() and not path.is_symlink() \
+                    and path not in keep:
                 path.unlink()
                 manifest.forget(path)
                 result.removed.append(lay.rel(path))

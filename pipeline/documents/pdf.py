@@ -28,6 +28,7 @@ from pipeline.atomic import write_atomic
 from pipeline.errors import QianghuiError
 from pipeline.parallel import workers
 from pipeline.state.engine import fingerprint
+from pipeline.state.pickles import read_signed, write_signed
 
 FONTS = Path(__file__).with_name("fonts.conf")
 SECONDS_PER_DOCUMENT = 30      # a generous limit: a 20-page form converts in about a second
@@ -93,9 +94,9 @@ def convert(documents: Sequence[Path], cache_dir: Path, finish: Finish | None = 
     stale: list[tuple[Path, str]] = []
     for docx in documents:
         key = cache_key(docx.read_bytes(), office)
-        cached = cache_dir / f"{key}.pdf"
-        if cached.is_file():
-            place(docx, cached.read_bytes(), result)
+        cached = read_signed(cache_dir / f"{key}.pdf")     # never a PDF planted in build/
+        if cached is not None:
+            place(docx, cached, result)
         else:
             stale.append((docx, key))
     if stale:
@@ -149,7 +150,7 @@ class Lane:
             progress.advance()
             return
         data = self.finish(docx, pdf) if self.finish else pdf
-        write_atomic(self.cache_dir / f"{key}.pdf", data)
+        write_signed(self.cache_dir / f"{key}.pdf", data)
         with self.lock:
             place(docx, data, self.result)
         progress.advance()

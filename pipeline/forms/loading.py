@@ -232,8 +232,9 @@ def problems_from_findings(doc: Document, findings: Iterable[Finding],
 
 class ConfigFile:
     """One config file's validation. A file valid before is known by its cached result on disk
-    (named by its path and content hash); the model is unpickled from there only when asked for.
-    Only a file without a single problem or warning is cached, every check of pipeline.forms.config
+    (named by its path and content hash, authenticated: pipeline.state.pickles), whose registry
+    and people list are packed: an entry is unpickled only when it is looked up. Only a file
+    without a single problem or warning is cached, every check of pipeline.forms.config
     included: one with findings is checked, and they are reported, on every run."""
 
     def __init__(self, lay: Layout, path: Path, kind: str, model: type[BaseModel]) -> None:
@@ -241,27 +242,19 @@ class ConfigFile:
         self.store: Path | None = None
         try:                    # bounded and never blocking (a FIFO): a file not read here
             raw = read_bounded(path, MAX_BYTES, inside_parts(path, lay.rel(path)))
-            digest = hashlib.sha256(raw).hexdigest()      # is reported by load_form below
-            # named by path and content: a program-2023.yaml copied from a valid
-            # program-2022.yaml is judged on its own
+            # is reported by load_form below; named by path and content: a program-2023.yaml
+            # copied from a valid program-2022.yaml is judged on its own
             key = hashlib.sha256(lay.rel(path).encode() + b"\0" + raw).hexdigest()
             self.store = lay.build / ".cache" / f"{kind}-{key[:40]}-{fingerprint()}.pickle"
         except ReadError:
-            digest = ""
-        if self.store is not None and self.store.is_file():
-            self.result = FileResult(lay.rel(path), kind, [], None, None, digest)
-            self._loaded = False
+            pass
+        cached = load_pickle(self.store) if self.store is not None else None
+        if isinstance(cached, FileResult) and cached.path == lay.rel(path) and cached.kind == kind:
+            self.result = cached
         else:
             self.result = self._validate()
 
     def model(self) -> Any:
-        if not self._loaded:
-            cached = load_pickle(self.store) if self.store else None
-            if isinstance(cached, FileResult) and cached.path == self.result.path:
-                self.result.model = cached.model
-                self._loaded = True
-            else:                   # the cache vanished meanwhile: check again, in place,
-                vars(self.result).update(vars(self._validate()))   # as results hold it
         return self.result.model
 
     def _validate(self) -> FileResult:
@@ -271,7 +264,6 @@ class ConfigFile:
             packed = _PACKED[self.kind](result.model) if self.kind in _PACKED else result.model
             save_pickle(self.store, FileResult(result.path, result.kind, [], None, packed,
                                                result.sha256))
-        self._loaded = True
         return result
 
 

@@ -5,12 +5,55 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
+from pydantic import ConfigDict, TypeAdapter, with_config
+from typing_extensions import TypedDict
+
 from pipeline.site.contexts import Row
+from pipeline.state.files import read_json, write_state
 
 _KEPT: dict[Path, tuple[int, dict[str, Any]]] = {}     # file → (mtime, its content)
+
+
+@with_config(ConfigDict(extra="forbid", strict=True))
+class _Row(TypedDict):
+    """A row as contexts.row_of makes it (the shape a kept row must have to be used)."""
+
+    y: int
+    s: str
+    n: str
+    t: str
+    c: str
+    f: str
+    a: str
+    am: float | None
+    st: str
+    p: float | None
+    r: int | None
+    ac: float | None
+    g: str
+    e: int
+    gr: float | None
+    sa: float | None
+    gt: float | None
+    commit: str
+    date: str
+    dirty: bool
+
+
+@with_config(ConfigDict(extra="forbid"))
+class _Kept(TypedDict):
+    rows: dict[str, _Row]
+    registry: list[tuple[str, str]]
+
+
+@cache
+def _shape() -> Any:
+    """The file's adapter, built on first use (building it costs an import ~10 ms)."""
+    return TypeAdapter(_Kept).validate_python
 
 
 def path_of(build: Path) -> Path:
@@ -27,13 +70,10 @@ def load(build: Path) -> dict[str, Any]:
     kept = _KEPT.get(path)
     if kept is not None and kept[0] == mtime:
         return kept[1]
-    try:
-        found = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(found, dict) or not isinstance(found.get("rows"), dict):
-            raise ValueError
-    except (OSError, ValueError):
+    found = read_json(path, _shape(), root=build)
+    if found is None:                   # damaged or foreign: as if absent
         return {"rows": {}, "registry": []}
-    return found
+    return {"rows": found["rows"], "registry": [list(pair) for pair in found["registry"]]}
 
 
 _TEXT: dict[tuple[str, str], tuple[object, str]] = {}   # (use, key) → (the object, its JSON)
@@ -62,11 +102,7 @@ class _Entry:
 
 def save(build: Path, rows: dict[str, Row], registry: list[list[str]]) -> None:
     path = path_of(build)
-    path.parent.mkdir(parents=True, exist_ok=True)
     content = {"rows": rows, "registry": registry}
     body = ", ".join(encoded("state", k, r, _Entry(k))[1:-1] for k, r in rows.items())
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(f'{{"rows": {{{body}}}, "registry": {encoded("state", "", registry)}}}',
-                   encoding="utf-8")
-    tmp.replace(path)
+    write_state(path, f'{{"rows": {{{body}}}, "registry": {encoded("state", "", registry)}}}')
     _KEPT[path] = (path.stat().st_mtime_ns, content)

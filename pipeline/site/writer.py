@@ -3,12 +3,13 @@ change, atomically (a reader never sees half a page, a save touches only its own
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
+
+from pipeline.atomic import linked, write_atomic
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
@@ -35,21 +36,14 @@ class Writer:
         self.unchanged = 0
 
     def write(self, rel: str, data: bytes) -> None:
-        path = self.root / rel
-        try:
-            if path.read_bytes() == data:
-                self.unchanged += 1
-                return
-        except OSError:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
-        self.written.append(rel)
+        if write_atomic(self.root / rel, data, sync=False):    # never through a link
+            self.written.append(rel)
+        else:
+            self.unchanged += 1
 
     def remove(self, rel: str) -> None:
         path = self.root / rel
-        if path.is_file():
+        if path.is_file() and not linked(path):
             path.unlink()
             self.written.append(rel)
 

@@ -4,7 +4,8 @@
 validating and rendering again, like make's own timestamps — keyed on size, mtime and inode of
 every input file, the engine's fingerprint (state.engine) and today's date (validation depends
 on it). The record vouches for every output the run made (documents, year documents, the
-register, build/status.json) by size and mtime: one deleted or touched, and the run is redone.
+register, build/status.json) by its seal (pipeline.state.seals): one deleted, truncated or
+altered, and the run is redone. A record that is not exactly ours is no record.
 """
 
 from __future__ import annotations
@@ -16,13 +17,16 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
-from pipeline.atomic import write_text
 from pipeline.core.layout import Layout
 from pipeline.state import engine
+from pipeline.state.files import read_json, write_state
+from pipeline.state.lock import holding
+from pipeline.state.seals import Seal, as_seal, intact, seal
 
 INPUTS = ("config", "submissions", "reviews", "templates")
 
@@ -82,25 +86,43 @@ def _file(lay: Layout, command: str) -> Path:
     return lay.build / f".stamp-{command}.json"
 
 
+@dataclass(frozen=True)
+class Stamp:
+    """The record of one full run (build/.stamp-<command>.json)."""
+
+    key: str
+    code: int
+    output: str
+    outputs: dict[str, Seal]
+
+    @classmethod
+    def of(cls, found: Any) -> Stamp:
+        """The stamp in loaded JSON, or ValueError (checked by hand: no pydantic on this path)."""
+        if not isinstance(found, dict) or set(found) != {"key", "code", "output", "outputs"}:
+            raise ValueError("not a stamp")
+        key, code, output, outputs = (found[k] for k in ("key", "code", "output", "outputs"))
+        if not (isinstance(key, str) and type(code) is int and isinstance(output, str)
+                and isinstance(outputs, dict)):
+            raise ValueError("not a stamp")
+        return cls(key, code, output, {str(rel): as_seal(v) for rel, v in outputs.items()})
+
+
 def replay(lay: Layout, command: str, key: str) -> tuple[int, str] | None:
     """The exit code and output of the last run of `command` if nothing changed since: no
     input, and none of the outputs it made (each exactly as that run left it)."""
-    try:
-        saved = json.loads(_file(lay, command).read_text(encoding="utf-8"))
-        if not key or saved.get("key") != key or _stats(lay, saved["outputs"]) != saved["outputs"]:
-            return None
-        return int(saved["code"]), str(saved["output"])
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return None             # a missing, changed or unreadable output: run again
+    if not key:
+        return None
+    saved = read_json(_file(lay, command), Stamp.of, root=lay.build)
+    if saved is None or saved.key != key:
+        return None
+    for rel, sealed in saved.outputs.items():
+        if not _in_build(lay, rel) or not intact(lay.root / rel, sealed):
+            return None             # a missing, changed or unreadable output: run again
+    return saved.code, saved.output
 
 
-def _stats(lay: Layout, outputs: Iterable[str]) -> dict[str, list[int]]:
-    """Size and mtime of each output (OSError when one is gone)."""
-    found = {}
-    for rel in outputs:
-        info = os.stat(lay.root / rel)
-        found[rel] = [info.st_size, info.st_mtime_ns]
-    return found
+def _in_build(lay: Layout, rel: str) -> bool:
+    return not os.path.isabs(rel) and ".." not in Path(rel).parts and rel.startswith("build/")
 
 
 def record(lay: Layout, command: str, key: str, code: int, output: str,
@@ -109,11 +131,13 @@ def record(lay: Layout, command: str, key: str, code: int, output: str,
     before them)."""
     if not key:
         return
-    try:
-        made = _stats(lay, outputs)
-    except OSError:
-        return
-    write_text(_file(lay, command), json.dumps(
+    made: dict[str, Seal] = {}
+    for rel in outputs:
+        sealed = seal(lay.root / rel)
+        if sealed is None:
+            return
+        made[rel] = sealed
+    write_state(_file(lay, command), json.dumps(
         {"key": key, "code": code, "output": output, "outputs": made}, ensure_ascii=False))
 
 
@@ -133,12 +157,13 @@ class Tee(io.StringIO):
         return super().write(text)
 
 
+@holding
 def unless_unchanged(lay: Layout, name: str, work: Work) -> int:
     """Replay the previous full run of `name` when nothing changed since, else do the work (its
     output to stdout; it returns its exit code and the outputs it vouches for) and remember it
     when nothing changed while it ran."""
-    before, _ = fingerprint(lay)
-    previous = replay(lay, name, tree_key(lay))
+    before = tree_key(lay)            # "" while an input is too recent to be trusted
+    previous = replay(lay, name, before)
     if previous is not None:
         code, output = previous
         lines = output.rstrip("\n").split("\n")
@@ -147,6 +172,6 @@ def unless_unchanged(lay: Layout, name: str, work: Work) -> int:
         return code
     buffer = Tee(sys.stdout)          # shown as it is written, kept for the replay
     code, outputs = work(buffer)
-    if tree_key(lay) == before:       # nothing changed while we worked, and not racily
+    if before and tree_key(lay) == before:    # trusted before, and nothing changed since
         record(lay, name, before, code, buffer.getvalue(), outputs)
     return code

@@ -4,20 +4,46 @@ what the watcher, editors and scripts read."""
 from __future__ import annotations
 
 import json
+from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from pipeline.atomic import write_text
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
 from pipeline.core import layout
 from pipeline.core.layout import Layout
 from pipeline.errors import Problem
 from pipeline.forms.validate import ValidationResult
+from pipeline.state.files import read_json, write_state
 
 if TYPE_CHECKING:
     from pipeline.run import RunResult
 
 
 _STATUS: dict[Path, tuple[int, dict[str, str]]] = {}   # status.json → (mtime, key → its line)
+
+
+class Entry(BaseModel):
+    """One project in status.json, as write_status writes it."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, defer_build=True)
+    society: str = Field(alias="学会")
+    society_name: str = Field(alias="学会名称")
+    year: int = Field(alias="年度")
+    status: str = Field(alias="状态")
+    errors: list[str] = Field(alias="错误")
+    documents: list[str] = Field(alias="文档")
+
+
+class StatusFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, defer_build=True)
+    projects: dict[str, Entry]
+
+
+@cache
+def _shape() -> Any:
+    """The file's adapter, built on first use (building it costs an import ~10 ms)."""
+    return TypeAdapter(StatusFile).validate_python
 
 
 def write_status(lay: Layout, result: RunResult, requested: set[tuple[int, str]] | None) -> None:
@@ -42,7 +68,7 @@ def write_status(lay: Layout, result: RunResult, requested: set[tuple[int, str]]
             return                           # a save that changed nothing anyone reads here
         entries = {**{k: v for k, v in previous.items() if k not in gone}, **entries}
     body = ",\n".join([entries[k] for k in sorted(entries)])
-    write_text(path, '{"projects": {\n' + body + "\n}}\n")
+    write_state(path, '{"projects": {\n' + body + "\n}}\n")
     _STATUS[path] = (path.stat().st_mtime_ns, entries)
 
 
@@ -55,12 +81,12 @@ def _previous_status(path: Path) -> dict[str, str]:
     cached = _STATUS.get(path)
     if cached is not None and cached[0] == mtime:
         return cached[1]
-    try:
-        projects = json.loads(path.read_text(encoding="utf-8")).get("projects", {})
-    except (OSError, ValueError, AttributeError):
+    found = read_json(path, _shape(), root=path.parent)
+    if found is None:                   # damaged or foreign: the projects of this run only
         return {}
-    return {k: f"  {json.dumps(k, ensure_ascii=False)}: {json.dumps(v, ensure_ascii=False)}"
-            for k, v in projects.items()}
+    return {k: f"  {json.dumps(k, ensure_ascii=False)}: "
+               f"{json.dumps(v.model_dump(by_alias=True), ensure_ascii=False)}"
+            for k, v in found.projects.items()}
 
 
 def problems_by_project(validation: ValidationResult) -> dict[tuple[int, str], list[Problem]]:
