@@ -22,7 +22,7 @@ from pipeline.core.layout import Layout
 from pipeline.errors import Finding, Problem, QianghuiError
 from pipeline.forms import messages
 from pipeline.forms.config import check_config
-from pipeline.forms.yamlio import MAX_BYTES, Document, YamlError, inside_parts, load_file
+from pipeline.forms.yamlio import Document, YamlError, inside_parts, load_file, max_bytes
 from pipeline.reading import ReadError, read_bounded
 from pipeline.state.engine import fingerprint
 from pipeline.state.pickles import load_pickle, save_pickle
@@ -241,7 +241,7 @@ class ConfigFile:
         self.lay, self.path, self.kind, self.cls = lay, path, kind, model
         self.store: Path | None = None
         try:                    # bounded and never blocking (a FIFO): a file not read here
-            raw = read_bounded(path, MAX_BYTES, inside_parts(path, lay.rel(path)))
+            raw = read_bounded(path, max_bytes(lay.rel(path)), inside_parts(path, lay.rel(path)))
             # is reported by load_form below; named by path and content: a program-2023.yaml
             # copied from a valid program-2022.yaml is judged on its own
             key = hashlib.sha256(lay.rel(path).encode() + b"\0" + raw).hexdigest()

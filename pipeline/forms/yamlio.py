@@ -32,7 +32,14 @@ try:
 except AttributeError:  # pragma: no cover - wheels ship libyaml; plain Python is the fallback
     _Loader = yaml.SafeLoader
 
-MAX_BYTES = 1024 * 1024
+MAX_BYTES = 1024 * 1024             # a form a person writes
+CONFIG_MAX_BYTES = 64 * 1024 * 1024  # config/: a national round's registry (20,000 societies: 3.5 MB)
+
+
+def max_bytes(name: str) -> int:
+    """The size limit of a file by its repository path: the registry and the people list of a
+    national round are large, a form a person types is not."""
+    return CONFIG_MAX_BYTES if name.replace("\\", "/").startswith("config/") else MAX_BYTES
 MAX_DEPTH = 12
 NULLS = {"", "~", "null", "Null", "NULL"}
 # What Word cannot hold: C0 controls but tab/newline/CR, DEL, C1 controls, lone surrogates.
@@ -86,10 +93,10 @@ def load_file(path: Path, display: str | None = None) -> Document:
     folder it names may be a link (see pipeline.reading), and the file itself never is."""
     name = display or str(path)
     try:
-        raw = read_bounded(path, MAX_BYTES, inside_parts(path, name))
+        raw = read_bounded(path, max_bytes(name), inside_parts(path, name))
     except ReadError as e:
         raise YamlError(name, 0, 0, e.code, e.message) from e
-    if len(raw) > MAX_BYTES:
+    if len(raw) > max_bytes(name):
         raise _too_big(name, max(len(raw), _size(path)))
     return load_bytes(raw, name)
 
@@ -112,7 +119,7 @@ def inside_parts(path: Path, rel: str) -> int:
 
 def load_bytes(raw: bytes, path: str) -> Document:
     """Parse bytes into a Document (see the module docstring for what is refused)."""
-    if len(raw) > MAX_BYTES:
+    if len(raw) > max_bytes(path):
         raise _too_big(path, len(raw))
     text = decode(raw, path)
     builder = _Builder(path, text, check_characters(text, path))
@@ -179,8 +186,12 @@ def _line_at(text: str, mark: Any) -> str:
 
 def _too_big(path: str, size: int) -> YamlError:
     return YamlError(path, 0, 0, "file-too-large",
-                     f"文件过大（{size / 1024 / 1024:.1f} MB），表单文件不能超过 {MAX_BYTES // 1024} KB；"
+                     f"文件过大（{size / 1024 / 1024:.1f} MB），{_LIMIT_TEXT[max_bytes(path)]}；"
                      "照片、附件请作为单独文件引用")
+
+
+_LIMIT_TEXT = {MAX_BYTES: f"表单文件不能超过 {MAX_BYTES // 1024} KB",
+               CONFIG_MAX_BYTES: f"配置文件不能超过 {CONFIG_MAX_BYTES // 1024 // 1024} MB"}
 
 
 def decode(raw: bytes, path: str) -> str:

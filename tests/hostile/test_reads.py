@@ -203,3 +203,21 @@ def test_a_command_on_a_project_in_an_unreadable_folder(shared_demo: Path,
                                                         args: tuple[str, ...]) -> None:
     (shared_demo / "submissions/2022/hbnx").chmod(0)
     assert_refused(attempt_unprivileged(shared_demo, *args), 1, "submissions/2022/hbnx", "没有权限")
+
+
+def test_a_national_registry_is_not_a_form_too_large(demo: Path) -> None:
+    """config/ holds a national round's registry and people list (20,000 societies: 3.5 MB):
+    their limit is the config limit, while a form a person types keeps the form limit."""
+    from pipeline.forms import yamlio
+
+    people = demo / "config/people.yaml"
+    text = people.read_text(encoding="utf-8")
+    people.write_text(text + "#" + "x" * (2 * yamlio.MAX_BYTES) + "\n", encoding="utf-8")
+    assert attempt(demo, "validate", "config/people.yaml").returncode == 0
+    app = demo / "submissions/2022/hbjx/application.yaml"
+    app.write_text(app.read_text(encoding="utf-8") + "#" + "x" * yamlio.MAX_BYTES + "\n",
+                   encoding="utf-8")
+    assert_refused(attempt(demo, "validate", "submissions/2022/hbjx/application.yaml"), 1,
+                   "表单文件不能超过 1024 KB")
+    people.write_text("#" + "x" * yamlio.CONFIG_MAX_BYTES + "\n", encoding="utf-8")
+    assert_refused(attempt(demo, "validate", "config/people.yaml"), 1, "配置文件不能超过 64 MB")
