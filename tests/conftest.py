@@ -27,6 +27,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -145,3 +146,14 @@ def isolated_git(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempP
     from gitrepo import isolate_git
 
     isolate_git(monkeypatch, tmp_path_factory.mktemp("home"))
+
+
+@pytest.fixture
+def dated_repo(tmp_path: Path, isolated_git: None, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The demo round as a git repository (gitrepo.make_repo); what the CLI commits is dated
+    inside the round, before the deadline."""
+    from gitrepo import BEFORE, make_repo
+
+    monkeypatch.setenv("GIT_AUTHOR_DATE", BEFORE)
+    monkeypatch.setenv("GIT_COMMITTER_DATE", BEFORE)
+    return make_repo(tmp_path / "repo")

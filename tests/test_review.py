@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 from gitrepo import (
     ADMIN,
-    BEFORE,
     COMPLETION_HBJX,
     DISABLED,
     EXPERT,
@@ -32,7 +31,6 @@ from gitrepo import (
     completion_path,
     decision_path,
     fund,
-    make_repo,
     run_git,
     select,
     write_completion,
@@ -48,11 +46,8 @@ DRAFT_LINE = "状态: 草稿   # 填好后改为“已提交”"
 
 
 @pytest.fixture
-def repo(tmp_path: Path, isolated_git: None, monkeypatch: pytest.MonkeyPatch) -> Repo:
-    """The demo round; commits the CLI makes are dated inside the round (before the deadline)."""
-    monkeypatch.setenv("GIT_AUTHOR_DATE", BEFORE)
-    monkeypatch.setenv("GIT_COMMITTER_DATE", BEFORE)
-    return make_repo(tmp_path / "repo")
+def repo(dated_repo: Repo) -> Repo:
+    return dated_repo
 
 
 @pytest.fixture

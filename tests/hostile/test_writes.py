@@ -13,14 +13,12 @@ from pathlib import Path
 import pytest
 from gitrepo import (
     ADMIN,
-    BEFORE,
     HBJX,
     SPOT_CHECK,
     Repo,
     application,
     decision_path,
     fund,
-    make_repo,
     run_git,
 )
 
@@ -35,11 +33,8 @@ DECISION = decision_path("hbjx")
 
 
 @pytest.fixture
-def repo(tmp_path: Path, isolated_git: None, monkeypatch: pytest.MonkeyPatch) -> Repo:
-    """The demo round; what the CLI commits is dated inside the round."""
-    monkeypatch.setenv("GIT_AUTHOR_DATE", BEFORE)
-    monkeypatch.setenv("GIT_COMMITTER_DATE", BEFORE)
-    return make_repo(tmp_path / "work")
+def repo(dated_repo: Repo) -> Repo:
+    return dated_repo
 
 
 @pytest.fixture
