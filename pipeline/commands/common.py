@@ -19,10 +19,14 @@ if TYPE_CHECKING:                 # git (and GitPython) only for the commands th
 
 
 def default_year(lay: Layout, year: int | None) -> int:
-    """The year named, or the latest year that has a program file."""
-    if year is not None:
-        return year
+    """The year named, or the latest year that has a program file (a year named must have one:
+    `export --年度 2030` would otherwise write an empty register of a year that does not exist)."""
     years = lay.years()
+    if year is not None:
+        if year not in years:
+            known = "、".join(map(str, years)) or "无"
+            raise UsageError(f"没有 {year} 年度：config/program-{year}.yaml 不存在（已有的年度：{known}）")
+        return year
     if not years:
         raise UsageError("config/ 下没有任何年度的申报通知（program-<年度>.yaml）：请用 --年度 指定")
     return years[-1]

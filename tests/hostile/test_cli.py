@@ -160,3 +160,11 @@ def test_a_bug_is_one_chinese_line_naming_the_command(capsys: pytest.CaptureFixt
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("qianghui validate: 内部错误（KeyError")
     assert "qianghui --debug validate" in err and "Traceback" not in err
+
+
+def test_a_year_without_a_call_is_a_usage_error(demo: Path) -> None:
+    """`export --年度 2030` wrote an empty register of a year that does not exist."""
+    for args in (("export", "--年度", "2030"), ("rank", "--年度", "2030"),
+                 ("show", "hbjx", "--年度", "2030")):
+        assert_refused(attempt(demo, *args), 2, "没有 2030 年度", "program-2030.yaml")
+    assert not (demo / "build/2030").exists()
