@@ -7,7 +7,6 @@ from typing import TextIO
 
 from pipeline.core import layout
 from pipeline.core.layout import Layout
-from pipeline.errors import UsageError
 from pipeline.forms.loading import read_model
 from pipeline.history.codeowners import codeowners
 from pipeline.transaction import Transaction
@@ -27,8 +26,6 @@ def command(lay: Layout, output: Path | None, usernames: bool, check: bool,
     if current == text:
         print(f"{lay.rel(target)} 已是最新", file=out)
         return 0
-    if target.is_symlink() or (target.exists() and not target.is_file()):
-        raise UsageError(f"无法写入 {target}：它是文件夹、符号链接或设备，请给出要写入的文件")
     with Transaction([target], shown=lay.rel) as tx:
         tx.write(target, text.encode("utf-8"))
     print(f"已写入 {lay.rel(target)}（{text.count(chr(10) + '/')} 条规则）", file=out)

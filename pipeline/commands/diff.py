@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import TextIO
 
 from pipeline.core.layout import Layout
-from pipeline.errors import UsageError
 from pipeline.history.impact import as_data, compare, resolve, side, text
 from pipeline.history.vcs import Vcs
 from pipeline.transaction import Transaction
@@ -27,8 +26,6 @@ def command(lay: Layout, base: str, head: str, fmt: str, out: TextIO,
     data = json.dumps(as_data(before, after, changes), ensure_ascii=False, indent=2)
     body = data if fmt == "json" else text(before, after, changes)
     if output is not None:
-        if output.is_symlink() or (output.exists() and not output.is_file()):
-            raise UsageError(f"无法写入 {output}：它是文件夹、符号链接或设备，请给出要写入的文件")
         with Transaction([output], shown=lay.rel) as tx:
             tx.write(output, ((data if output.suffix == ".json" else body) + "\n").encode("utf-8"))
     print(body, file=out)
